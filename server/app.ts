@@ -1,0 +1,139 @@
+/**
+ * @module server/app
+ * `buildApp(deps)`: the whole BFF as a Fastify instance that tests drive with `inject()` or real sockets.
+ * `main.ts` only reads the config and listens.
+ */
+import fastifyCors from '@fastify/cors'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyWebsocket from '@fastify/websocket'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { CloseCode, PROTOCOL } from '../src/protocol'
+import { normalizeOrigin, type Config } from './config'
+import { problem, sendProblem } from './problem'
+import { guestSessionRoutes } from './routes/guest-sessions'
+import { healthRoutes } from './routes/health'
+import { pageRoutes } from './routes/pages'
+import { registerGuestSocket } from './socket/guest-socket'
+import { createMemoryStore } from './stores/memory'
+import type { ConversationStore } from './stores/types'
+import { createTokenService } from './tokens'
+import { createDeskUpstream } from './upstreams/desk'
+import type { Upstream } from './upstreams/types'
+
+export interface AppDeps {
+  config: Config
+  /** @default an in-memory store */
+  store?: ConversationStore
+  /** @default the desk upstream */
+  upstream?: (ctx: { config: Config; store: ConversationStore; log: FastifyBaseLogger }) => Upstream
+  /** A pino logger, or `false` for none (tests). @default a pino logger at `config.logLevel` */
+  logger?: boolean
+  /** Reply delay of the desk bot, ms (tests make it short). */
+  botDelayMs?: number
+}
+
+export interface ParleyApp {
+  app: FastifyInstance
+  store: ConversationStore
+  upstream: Upstream
+  /** Stop taking work: /readyz turns 503, sockets are closed with 1012, then the server closes. */
+  drain(): Promise<void>
+}
+
+/** Paths and headers that must never reach logs. */
+const REDACT = ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie']
+
+export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
+  const { config } = deps
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    trustProxy: false,
+    bodyLimit: 64 * 1024,
+    // a slowloris handshake is cut after 10 s instead of Node's 60 s
+    http: { headersTimeout: 10_000, requestTimeout: 30_000 },
+  })
+  const store = deps.store ?? createMemoryStore()
+  const tokens = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.guestTokenTtlSeconds, store })
+  const upstream = deps.upstream
+    ? deps.upstream({ config, store, log: app.log })
+    : createDeskUpstream({ config, store, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
+  let draining = false
+
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+    const status = err.statusCode ?? 500
+    if (status >= 500) request.log.error({ err }, 'request failed')
+    if (status === 429) return sendProblem(reply, 429, 'rate_limited', 'Too many requests; wait and try again.')
+    if (status >= 400 && status < 500) return sendProblem(reply, status, 'bad_request', err.message)
+    return sendProblem(reply, 500, 'internal', 'Something went wrong.')
+  })
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/api/') ? sendProblem(reply, 404, 'not_found', 'No such route.') : reply.code(404).type('text/plain').send('Not found'),
+  )
+
+  // A foreign Origin is refused on every API route, not only left without CORS headers.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin
+    if (origin === undefined || !request.url.startsWith('/api/')) return
+    const normalized = normalizeOrigin(origin)
+    if (!normalized || !config.allowedOrigins.has(normalized))
+      return sendProblem(reply, 403, 'forbidden_origin', 'This Origin is not allowed.')
+  })
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        baseUri: ["'none'"],
+        frameAncestors: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+  })
+  await app.register(fastifyCors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && config.allowedOrigins.has(normalizeOrigin(origin) ?? '')),
+    methods: ['GET', 'POST', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization'],
+    maxAge: 600,
+  })
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({ ...problem(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`), statusCode: 429 }),
+  })
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: config.limits.maxFrameBytes,
+      perMessageDeflate: false,
+      handleProtocols: (protocols: Set<string>) => (protocols.has(PROTOCOL) ? PROTOCOL : protocols.has('parley.desk.v1') ? 'parley.desk.v1' : false),
+    },
+  })
+
+  await app.register(healthRoutes, { store, upstream, draining: () => draining })
+  await app.register(guestSessionRoutes, { config, store, tokens, upstream })
+  let hub: ReturnType<typeof registerGuestSocket> | undefined
+  await app.register(async (scope) => {
+    hub = registerGuestSocket(scope, { config, store, tokens, upstream })
+  })
+  if (upstream.routes) await app.register(upstream.routes)
+  await app.register(pageRoutes, { distDir: config.distDir })
+
+  app.addHook('onClose', async () => {
+    await upstream.close()
+    await store.close()
+  })
+
+  return {
+    app,
+    store,
+    upstream,
+    async drain() {
+      draining = true
+      hub?.closeAll(CloseCode.Restarting, 'server restarting')
+      await app.close()
+    },
+  }
+}

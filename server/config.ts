@@ -1,0 +1,165 @@
+/**
+ * @module server/config
+ * The environment, parsed once at start into a typed config (DESIGN.md §8). Every problem is collected
+ * and reported together, so a misconfigured deployment fails with one clear message.
+ */
+import { randomBytes } from 'node:crypto'
+import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
+
+export interface Limits {
+  maxMessageChars: number
+  maxFrameBytes: number
+  msgRate: number
+  msgBurst: number
+  typingRate: number
+  guestRatePerMinute: number
+  socketsPerGuest: number
+  slowConsumerBytes: number
+}
+
+export interface Config {
+  host: string
+  port: number
+  /** Public base URL of this BFF, e.g. `https://chat.example.com`; derived from the request when unset. */
+  publicUrl: string | undefined
+  /** Exact, normalised origins (scheme://host[:port]) allowed on HTTP and on the socket upgrade. */
+  allowedOrigins: ReadonlySet<string>
+  tokenSecret: Uint8Array
+  /** True when the secret was generated at start (tokens do not survive a restart). */
+  tokenSecretGenerated: boolean
+  guestTokenTtlSeconds: number
+  upstream: 'desk' | 'genesys'
+  deskBot: boolean
+  deskToken: string
+  deskTokenGenerated: boolean
+  redisUrl: string | undefined
+  limits: Limits
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Where the built front-ends live (`dist/`). */
+  distDir: string
+  /** Server ping interval for sockets, ms. */
+  heartbeatMs: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Normalise an origin to `scheme://host[:port]` (default ports dropped, host lower-cased), or undefined. */
+export function normalizeOrigin(value: string): string | undefined {
+  try {
+    const u = new URL(value)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined
+    if (u.username || u.password || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) return undefined
+    return u.origin
+  } catch {
+    return undefined
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = []
+  const str = (name: string, fallback: string): string => {
+    const v = env[name]
+    return v === undefined || v === '' ? fallback : v
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const n = Number(raw)
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`)
+      return fallback
+    }
+    return n
+  }
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = str(name, fallback)
+    const found = values.find((v) => v === raw)
+    if (!found) problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}").`)
+    return found ?? fallback
+  }
+
+  const host = str('HOST', '127.0.0.1')
+  const port = int('PORT', 8080, 0, 65535)
+
+  let publicUrl: string | undefined
+  const rawPublic = env.PARLEY_PUBLIC_URL
+  if (rawPublic) {
+    const o = normalizeOrigin(rawPublic.replace(/\/+$/, ''))
+    if (!o) problems.push(`PARLEY_PUBLIC_URL must be an http(s) origin like https://chat.example.com (got "${rawPublic}").`)
+    publicUrl = o
+  }
+
+  const allowedOrigins = new Set<string>()
+  const rawOrigins = env.PARLEY_ALLOWED_ORIGINS
+  if (rawOrigins) {
+    for (const item of rawOrigins.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const o = normalizeOrigin(item)
+      if (!o) problems.push(`PARLEY_ALLOWED_ORIGINS: "${item}" is not an http(s) origin (scheme://host[:port], no path).`)
+      else allowedOrigins.add(o)
+    }
+  } else {
+    // by default the BFF's own pages (demo, desk) may use it
+    if (publicUrl) allowedOrigins.add(publicUrl)
+    const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+    allowedOrigins.add(`http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`)
+    allowedOrigins.add(`http://localhost:${port}`)
+  }
+
+  const rawSecret = env.PARLEY_TOKEN_SECRET
+  let tokenSecret: Uint8Array
+  if (rawSecret) {
+    if (Buffer.byteLength(rawSecret) < 32) problems.push('PARLEY_TOKEN_SECRET must be at least 32 bytes long.')
+    tokenSecret = new TextEncoder().encode(rawSecret)
+  } else {
+    tokenSecret = randomBytes(32)
+  }
+
+  const rawDeskToken = env.PARLEY_DESK_TOKEN
+  if (rawDeskToken !== undefined && rawDeskToken !== '' && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawDeskToken))
+    problems.push('PARLEY_DESK_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
+
+  const upstream = oneOf('PARLEY_UPSTREAM', ['desk', 'genesys'] as const, 'desk')
+  if (upstream === 'genesys') problems.push('PARLEY_UPSTREAM=genesys is not available in this build yet; use "desk".')
+
+  const redisUrl = env.REDIS_URL || undefined
+  if (redisUrl) problems.push('REDIS_URL is not supported in this build yet (the in-memory store is used when it is unset).')
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl,
+    allowedOrigins,
+    tokenSecret,
+    tokenSecretGenerated: !rawSecret,
+    guestTokenTtlSeconds: int('PARLEY_GUEST_TOKEN_TTL', 900, 30, 86400),
+    upstream,
+    deskBot: oneOf('PARLEY_DESK_BOT', ['on', 'off'] as const, 'on') === 'on',
+    deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
+    deskTokenGenerated: !rawDeskToken,
+    redisUrl,
+    limits: {
+      maxMessageChars: int('PARLEY_MAX_MESSAGE_CHARS', DEFAULT_MAX_MESSAGE_CHARS, 1, 100_000),
+      maxFrameBytes: int('PARLEY_MAX_FRAME_BYTES', 65536, 1024, 16 * 1024 * 1024),
+      msgRate: int('PARLEY_MSG_RATE', 5, 1, 10_000),
+      msgBurst: int('PARLEY_MSG_BURST', 10, 1, 10_000),
+      typingRate: int('PARLEY_TYPING_RATE', 1, 1, 1000),
+      guestRatePerMinute: int('PARLEY_GUEST_RATE', 30, 1, 1_000_000),
+      socketsPerGuest: int('PARLEY_SOCKETS_PER_GUEST', 5, 1, 1000),
+      slowConsumerBytes: int('PARLEY_SLOW_CONSUMER_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    distDir: str('PARLEY_DIST_DIR', new URL('../dist', import.meta.url).pathname),
+    heartbeatMs: int('PARLEY_HEARTBEAT_MS', 25_000, 100, 600_000),
+  }
+  if (config.limits.maxMessageChars * 4 + 1024 > config.limits.maxFrameBytes)
+    problems.push('PARLEY_MAX_FRAME_BYTES must leave room for a full message: at least 4 × PARLEY_MAX_MESSAGE_CHARS + 1024.')
+  if (problems.length) throw new ConfigError(problems)
+  return config
+}

@@ -1,0 +1,49 @@
+/**
+ * @module server/conversations
+ * Transcript writes shared by the guest socket, the desk and the upstreams, so an entry is shaped the
+ * same way whoever writes it.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Author, EventKind, MessageFrame, Role, TranscriptEntry } from '../src/protocol'
+import type { ConversationStore } from './stores/types'
+
+export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('base64url')}`
+
+export async function appendMessage(
+  store: ConversationStore,
+  conversationId: string,
+  message: { role: Role; text: string; author?: Author; clientMessageId?: string },
+  dedupKey?: string,
+): Promise<{ entry: MessageFrame; duplicate: boolean }> {
+  const entry: Omit<MessageFrame, 'seq'> = {
+    type: 'message',
+    id: newId('m'),
+    role: message.role,
+    text: message.text,
+    sentAt: new Date().toISOString(),
+  }
+  if (message.author) entry.author = message.author
+  if (message.clientMessageId) entry.clientMessageId = message.clientMessageId
+  const result = await store.append(conversationId, entry, dedupKey)
+  if (result.entry.type !== 'message') throw new Error('dedup key collided with an event')
+  return { entry: result.entry, duplicate: result.duplicate }
+}
+
+export async function appendEvent(
+  store: ConversationStore,
+  conversationId: string,
+  kind: EventKind,
+  author?: Author,
+): Promise<TranscriptEntry> {
+  const entry = { type: 'event' as const, kind, id: newId('e'), at: new Date().toISOString() }
+  const result = await store.append(conversationId, author ? { ...entry, author } : entry)
+  return result.entry
+}
+
+/** Mark a conversation ended (once) and tell everyone through the transcript. */
+export async function endConversation(store: ConversationStore, conversationId: string): Promise<void> {
+  const c = await store.getConversation(conversationId)
+  if (!c || c.status === 'ended') return
+  await store.updateConversation(conversationId, { status: 'ended' })
+  await appendEvent(store, conversationId, 'conversation-ended')
+}

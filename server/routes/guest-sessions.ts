@@ -1,0 +1,121 @@
+/**
+ * @module server/routes/guest-sessions
+ * Creating a guest, refreshing its tokens, reading its transcript, and "end and forget".
+ * The browser only ever holds Parley tokens; vendor credentials never leave the BFF.
+ */
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  parseCreateGuestSessionBody,
+  parseHistoryQuery,
+  parseRefreshBody,
+  type GuestSession,
+  type MessagesPage,
+  type RefreshedTokens,
+} from '../../src/protocol'
+import type { Config } from '../config'
+import { endConversation, newId } from '../conversations'
+import { sendProblem } from '../problem'
+import type { ConversationStore } from '../stores/types'
+import type { GuestClaims, TokenService } from '../tokens'
+import type { Upstream } from '../upstreams/types'
+
+interface Deps {
+  config: Config
+  store: ConversationStore
+  tokens: TokenService
+  upstream: Upstream
+}
+
+/** The socket URL the client should use: the public URL when configured, else the request's own host. */
+function socketUrl(config: Config, request: FastifyRequest): string {
+  const base = config.publicUrl ?? `${request.protocol}://${request.host}`
+  return `${base.replace(/^http/, 'ws')}/api/socket`
+}
+
+/** Verify `Authorization: Bearer <guestToken>`, or answer 401 and return undefined. */
+async function bearer(request: FastifyRequest, reply: FastifyReply, tokens: TokenService): Promise<GuestClaims | undefined> {
+  const header = request.headers.authorization
+  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
+  const verified = token ? await tokens.verify(token) : undefined
+  if (verified?.ok) return verified.claims
+  await sendProblem(reply, 401, 'unauthorized', verified ? `The guest token is ${verified.reason}.` : 'Send "Authorization: Bearer <guestToken>".')
+  return undefined
+}
+
+export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { config, store, tokens, upstream } = deps
+
+  app.post(
+    '/api/guest-sessions',
+    { config: { rateLimit: { max: config.limits.guestRatePerMinute, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const body = parseCreateGuestSessionBody(request.body)
+      if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+      if (!upstream.ready()) {
+        reply.header('retry-after', '5')
+        return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')
+      }
+      const guestId = newId('g')
+      const conversationId = newId('c')
+      const now = new Date().toISOString()
+      const guest = {
+        guestId,
+        conversationId,
+        attributes: body.value.attributes ?? {},
+        createdAt: now,
+        revoked: false,
+        ...(body.value.displayName ? { displayName: body.value.displayName } : {}),
+        ...(body.value.email ? { email: body.value.email } : {}),
+      }
+      await store.createGuest(guest, {
+        id: conversationId,
+        guestId,
+        guestName: body.value.displayName || `Guest ${guestId.slice(2, 7)}`,
+        epoch: randomBytes(8).toString('base64url'),
+        status: 'open',
+        lastSeq: 0,
+        deskReadSeq: 0,
+        humanJoined: false,
+        upstreamOpened: false,
+        createdAt: now,
+        updatedAt: now,
+      })
+      const issued = await tokens.issue(guest)
+      const session: GuestSession = { guestId, conversationId, ...issued, socketUrl: socketUrl(config, request) }
+      return reply.code(201).header('cache-control', 'no-store').send(session)
+    },
+  )
+
+  app.post('/api/guest-sessions/refresh', async (request, reply) => {
+    const body = parseRefreshBody(request.body)
+    if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+    const rotated = await tokens.rotate(body.value.refreshToken)
+    if (!rotated.ok) return sendProblem(reply, 401, 'invalid_refresh_token', 'The refresh token is unknown, expired or already used.')
+    const answer: RefreshedTokens = rotated.tokens
+    return reply.header('cache-control', 'no-store').send(answer)
+  })
+
+  app.get('/api/guest-sessions/current/messages', async (request, reply) => {
+    const claims = await bearer(request, reply, tokens)
+    if (!claims) return reply
+    const query = parseHistoryQuery(request.query)
+    if (!query.ok) return sendProblem(reply, 400, 'bad_request', query.message)
+    const { entries, hasMore } = await store.readBefore(claims.conversationId, query.value.before, query.value.limit)
+    const page: MessagesPage = { messages: entries, hasMore }
+    return reply.header('cache-control', 'no-store').send(page)
+  })
+
+  app.delete('/api/guest-sessions/current', async (request, reply) => {
+    const claims = await bearer(request, reply, tokens)
+    if (!claims) return reply
+    const c = await store.getConversation(claims.conversationId)
+    if (c) {
+      await endConversation(store, c.id)
+      await upstream.endConversation(c)
+    }
+    await store.revokeGuest(claims.guestId)
+    await store.deleteConversation(claims.conversationId)
+    return reply.code(204).send()
+  })
+}

@@ -1,0 +1,259 @@
+/**
+ * @module server/socket/guest-socket
+ * `/api/socket`: the guest's WebSocket (`parley.v1`). Token and Origin are checked before the upgrade;
+ * afterwards every frame is parsed by the protocol parser and answered, never thrown.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { RawData, WebSocket } from 'ws'
+import {
+  CloseCode,
+  countChars,
+  hasContent,
+  normalizeText,
+  parseClientFrame,
+  PROTOCOL,
+  type ClientFrame,
+  type ServerFrame,
+} from '../../src/protocol'
+import type { Config } from '../config'
+import { appendMessage } from '../conversations'
+import { sendProblem } from '../problem'
+import type { ConversationRecord, ConversationStore } from '../stores/types'
+import type { GuestClaims, TokenService } from '../tokens'
+import type { Upstream } from '../upstreams/types'
+import { createTokenBucket, type TokenBucket } from './bucket'
+import { offeredProtocols, offeredToken, requireOrigin } from './upgrade'
+
+/** Replays longer than this send `reset` instead: the widget refetches over HTTP. */
+const MAX_REPLAY = 500
+/** Rate-limited frames tolerated before the socket is closed with 4008. */
+const MAX_VIOLATIONS = 50
+
+interface GuestLimits {
+  messages: TokenBucket
+  typing: TokenBucket
+  sockets: Set<WebSocket>
+  violations: number
+}
+
+export interface GuestSocketHub {
+  /** Close every guest socket with `code` (1012 on shutdown). */
+  closeAll(code: number, reason: string): void
+  count(): number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    guestClaims?: GuestClaims
+  }
+}
+
+export function registerGuestSocket(
+  app: FastifyInstance,
+  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream },
+): GuestSocketHub {
+  const { config, store, tokens, upstream } = deps
+  const limits = new Map<string, GuestLimits>()
+  const alive = new WeakMap<WebSocket, boolean>()
+  const sockets = new Set<WebSocket>()
+  const opening = new Map<string, Promise<void>>()
+
+  const limitsFor = (guestId: string): GuestLimits => {
+    let l = limits.get(guestId)
+    if (!l) {
+      l = {
+        messages: createTokenBucket(config.limits.msgRate, config.limits.msgBurst),
+        typing: createTokenBucket(config.limits.typingRate, Math.max(2, config.limits.typingRate)),
+        sockets: new Set(),
+        violations: 0,
+      }
+      limits.set(guestId, l)
+    }
+    return l
+  }
+
+  // one timer for all sockets: ping, and terminate those that missed the previous pong
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      if (alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      alive.set(ws, false)
+      ws.ping()
+    }
+  }, config.heartbeatMs)
+  heartbeat.unref()
+  app.addHook('onClose', async () => clearInterval(heartbeat))
+
+  /** Open the upstream side once per conversation, even with several sockets racing. */
+  function ensureUpstream(c: ConversationRecord): Promise<void> {
+    if (c.upstreamOpened) return Promise.resolve()
+    let p = opening.get(c.id)
+    if (!p) {
+      p = (async () => {
+        const fresh = await store.getConversation(c.id)
+        if (!fresh || fresh.upstreamOpened) return
+        await store.updateConversation(c.id, { upstreamOpened: true })
+        await upstream.openConversation(fresh)
+      })().finally(() => opening.delete(c.id))
+      opening.set(c.id, p)
+    }
+    return p
+  }
+
+  app.get(
+    '/api/socket',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        if (!(await requireOrigin(request, reply, config.allowedOrigins))) return
+        const token = offeredToken(request)
+        if (!offeredProtocols(request).includes(PROTOCOL) || !token)
+          return sendProblem(reply, 401, 'unauthorized', `Offer the subprotocols "${PROTOCOL}" and "parley.token.<guestToken>".`)
+        const verified = await tokens.verify(token)
+        if (!verified.ok) return sendProblem(reply, 401, 'unauthorized', `The guest token is ${verified.reason}.`)
+        if (limitsFor(verified.claims.guestId).sockets.size >= config.limits.socketsPerGuest) {
+          reply.header('retry-after', '5')
+          return sendProblem(reply, 429, 'rate_limited', 'Too many sockets for this guest.')
+        }
+        request.guestClaims = verified.claims
+      },
+    },
+    (socket: WebSocket, request: FastifyRequest) => {
+      const claims = request.guestClaims
+      if (!claims) return socket.close(CloseCode.Forbidden, 'unauthenticated')
+      const guestLimits = limitsFor(claims.guestId)
+      guestLimits.sockets.add(socket)
+      sockets.add(socket)
+      alive.set(socket, true)
+      socket.on('pong', () => alive.set(socket, true))
+
+      const send = (frame: ServerFrame): void => {
+        if (socket.readyState !== socket.OPEN) return
+        if (socket.bufferedAmount > config.limits.slowConsumerBytes) {
+          socket.close(CloseCode.Policy, 'slow consumer')
+          return
+        }
+        socket.send(JSON.stringify(frame))
+      }
+
+      const unsubscribe = store.subscribe((event) => {
+        if (event.type === 'entry' && event.conversationId === claims.conversationId) send(event.entry)
+        else if (event.type === 'signal' && event.conversationId === claims.conversationId && event.signal.role !== 'guest') {
+          const { role, active, author } = event.signal
+          send(author ? { type: 'typing', role, active, author } : { type: 'typing', role, active })
+        }
+      })
+
+      // the token expires while the socket is open: tell the client to refresh and reconnect
+      const expiry = setTimeout(
+        () => socket.close(CloseCode.TokenExpired, 'token expired'),
+        Math.max(0, claims.expiresAt * 1000 - Date.now()),
+      )
+
+      socket.on('close', () => {
+        clearTimeout(expiry)
+        unsubscribe()
+        sockets.delete(socket)
+        guestLimits.sockets.delete(socket)
+        if (guestLimits.sockets.size === 0) limits.delete(claims.guestId)
+      })
+      socket.on('error', (err) => request.log.debug({ err }, 'guest socket error'))
+
+      const violation = (frame: ServerFrame): void => {
+        send(frame)
+        if (++guestLimits.violations > MAX_VIOLATIONS) socket.close(CloseCode.Policy, 'rate limit')
+      }
+
+      async function handle(frame: ClientFrame, c: ConversationRecord): Promise<void> {
+        switch (frame.type) {
+          case 'ping':
+            return send({ type: 'pong' })
+          case 'read':
+            // read state of agent messages is not tracked yet; accepted so clients may send it
+            return
+          case 'typing': {
+            const wait = guestLimits.typing.take()
+            if (wait) return violation({ type: 'error', code: 'rate_limited', message: 'Typing updates are limited.', retryAfterMs: wait })
+            store.signal(c.id, { type: 'typing', role: 'guest', active: frame.active })
+            return upstream.guestTyping(c, frame.active)
+          }
+          case 'resume': {
+            if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset' })
+            const missed = await store.readAfter(c.id, frame.afterSeq, MAX_REPLAY + 1)
+            if (missed.length > MAX_REPLAY) return send({ type: 'reset' })
+            for (const entry of missed) send(entry)
+            return
+          }
+          case 'send': {
+            const { clientMessageId } = frame
+            const text = normalizeText(frame.text)
+            if (!hasContent(text))
+              return send({ type: 'error', code: 'empty_message', message: 'The message is empty.', clientMessageId })
+            if (countChars(text) > config.limits.maxMessageChars)
+              return send({
+                type: 'error',
+                code: 'message_too_long',
+                message: `Messages are limited to ${config.limits.maxMessageChars} characters.`,
+                clientMessageId,
+              })
+            if (c.status === 'ended')
+              return send({ type: 'error', code: 'conversation_ended', message: 'This conversation has ended.', clientMessageId })
+            const wait = guestLimits.messages.take()
+            if (wait)
+              return violation({ type: 'error', code: 'rate_limited', message: 'You are sending too fast.', clientMessageId, retryAfterMs: wait })
+            const author = { name: c.guestName }
+            const { entry, duplicate } = await appendMessage(store, c.id, { role: 'guest', text, author, clientMessageId }, clientMessageId)
+            send({ type: 'ack', clientMessageId, seq: entry.seq })
+            if (!duplicate) await upstream.guestMessage(c, entry)
+            return
+          }
+        }
+      }
+
+      // frames are handled one at a time, in arrival order
+      let queue = Promise.resolve()
+      const onMessage = (data: RawData, isBinary: boolean): void => {
+        if (isBinary) return send({ type: 'error', code: 'binary_frame', message: 'Only JSON text frames are accepted.' })
+        const parsed = parseClientFrame(rawText(data))
+        if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message })
+        queue = queue
+          .then(async () => {
+            const c = await store.getConversation(claims.conversationId)
+            if (!c) return socket.close(CloseCode.Forbidden, 'conversation not found')
+            await handle(parsed.value, c)
+          })
+          .catch((err: unknown) => {
+            request.log.error({ err }, 'guest frame failed')
+            send({ type: 'error', code: 'internal', message: 'Something went wrong; try again.' })
+          })
+      }
+      socket.on('message', onMessage)
+
+      queue = queue
+        .then(async () => {
+          const c = await store.getConversation(claims.conversationId)
+          if (!c) return socket.close(CloseCode.Forbidden, 'conversation not found')
+          send({ type: 'ready', guestId: claims.guestId, conversationId: c.id, epoch: c.epoch, lastSeq: c.lastSeq })
+          await ensureUpstream(c)
+        })
+        .catch((err: unknown) => {
+          request.log.error({ err }, 'guest socket setup failed')
+          socket.close(1011, 'internal error')
+        })
+    },
+  )
+
+  return {
+    closeAll(code, reason) {
+      for (const ws of sockets) ws.close(code, reason)
+    },
+    count: () => sockets.size,
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8')
+}

@@ -1,0 +1,45 @@
+/**
+ * @module server/socket/upgrade
+ * Checks made on a WebSocket upgrade request before any socket exists: the Origin against the exact
+ * allowlist, and the credential carried as a second subprotocol (browsers cannot set headers).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { TOKEN_PROTOCOL_PREFIX } from '../../src/protocol'
+import { normalizeOrigin } from '../config'
+import { sendProblem } from '../problem'
+
+/** The offered subprotocols of a handshake. */
+export function offeredProtocols(request: FastifyRequest): string[] {
+  const raw = request.headers['sec-websocket-protocol']
+  const joined = Array.isArray(raw) ? raw.join(',') : (raw ?? '')
+  return joined.split(',').map((p) => p.trim()).filter(Boolean)
+}
+
+/** The token offered as `parley.token.<token>`, if any. */
+export function offeredToken(request: FastifyRequest): string | undefined {
+  const p = offeredProtocols(request).find((x) => x.startsWith(TOKEN_PROTOCOL_PREFIX))
+  return p?.slice(TOKEN_PROTOCOL_PREFIX.length) || undefined
+}
+
+/** True when the request's Origin is allowed. A missing or `null` Origin is never allowed on a socket. */
+export function originAllowed(request: FastifyRequest, allowed: ReadonlySet<string>): boolean {
+  const origin = request.headers.origin
+  if (typeof origin !== 'string') return false
+  const normalized = normalizeOrigin(origin)
+  return normalized !== undefined && normalized === origin.toLowerCase().replace(/\/$/, '') && allowed.has(normalized)
+}
+
+/** Refuse the upgrade with 403 unless the Origin is allowed; returns false when it refused. */
+export async function requireOrigin(request: FastifyRequest, reply: FastifyReply, allowed: ReadonlySet<string>): Promise<boolean> {
+  if (originAllowed(request, allowed)) return true
+  await sendProblem(reply, 403, 'forbidden_origin', 'This Origin may not open a socket.')
+  return false
+}
+
+/** Constant-time comparison of two secrets of any length (hashing first makes the lengths equal). */
+export function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest()
+  const hb = createHash('sha256').update(b).digest()
+  return timingSafeEqual(ha, hb)
+}

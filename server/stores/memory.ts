@@ -1,0 +1,149 @@
+/**
+ * @module server/stores/memory
+ * The single-process store: everything in Maps. Data lives as long as the process; a restart loses it,
+ * which the widget detects (unknown guest → new session). Use Redis for more than one node.
+ */
+import type { TranscriptEntry } from '../../src/protocol'
+import type {
+  AppendResult,
+  ConversationPatch,
+  ConversationRecord,
+  ConversationStore,
+  GuestRecord,
+  NewEntry,
+  RefreshRecord,
+  StoreEvent,
+  TypingSignal,
+} from './types'
+
+interface Transcript {
+  entries: TranscriptEntry[]
+  dedup: Map<string, number>
+}
+
+export interface MemoryStoreOptions {
+  /** Oldest entries are dropped past this many per conversation. @default 5000 */
+  maxEntriesPerConversation?: number
+}
+
+export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
+  const { maxEntriesPerConversation = 5000 } = options
+  const guests = new Map<string, GuestRecord>()
+  const refresh = new Map<string, RefreshRecord>()
+  const revokedFamilies = new Set<string>()
+  const conversations = new Map<string, ConversationRecord>()
+  const transcripts = new Map<string, Transcript>()
+  const listeners = new Set<(event: StoreEvent) => void>()
+
+  const emit = (event: StoreEvent): void => {
+    for (const listener of listeners) listener(event)
+  }
+  const now = (): string => new Date().toISOString()
+
+  return {
+    async createGuest(guest, conversation) {
+      guests.set(guest.guestId, { ...guest })
+      conversations.set(conversation.id, { ...conversation })
+      transcripts.set(conversation.id, { entries: [], dedup: new Map() })
+      emit({ type: 'conversation', conversation: { ...conversation } })
+    },
+    async getGuest(guestId) {
+      const g = guests.get(guestId)
+      return g && { ...g }
+    },
+    async revokeGuest(guestId) {
+      const g = guests.get(guestId)
+      if (g) g.revoked = true
+    },
+
+    async putRefreshToken(hash, record) {
+      refresh.set(hash, { ...record })
+    },
+    async useRefreshToken(hash) {
+      const r = refresh.get(hash)
+      if (!r || r.expiresAt <= Date.now()) return undefined
+      const before = { ...r }
+      r.used = true
+      return before
+    },
+    async revokeFamily(family) {
+      revokedFamilies.add(family)
+    },
+    async isFamilyRevoked(family) {
+      return revokedFamilies.has(family)
+    },
+
+    async getConversation(id) {
+      const c = conversations.get(id)
+      return c && { ...c }
+    },
+    async updateConversation(id, patch: ConversationPatch) {
+      const c = conversations.get(id)
+      if (!c) return undefined
+      Object.assign(c, patch, { updatedAt: now() })
+      emit({ type: 'conversation', conversation: { ...c } })
+      return { ...c }
+    },
+    async listConversations() {
+      return [...conversations.values()].map((c) => ({ ...c }))
+    },
+    async deleteConversation(id) {
+      conversations.delete(id)
+      transcripts.delete(id)
+    },
+
+    async append(conversationId, entry: NewEntry, dedupKey): Promise<AppendResult> {
+      const c = conversations.get(conversationId)
+      const t = transcripts.get(conversationId)
+      if (!c || !t) throw new Error('unknown conversation')
+      if (dedupKey !== undefined) {
+        const seq = t.dedup.get(dedupKey)
+        const first = t.entries[0]?.seq ?? 1
+        const original = seq === undefined ? undefined : t.entries[seq - first]
+        if (original) return { entry: original, duplicate: true }
+      }
+      const stored: TranscriptEntry = { ...entry, seq: c.lastSeq + 1 }
+      c.lastSeq = stored.seq
+      c.updatedAt = now()
+      t.entries.push(stored)
+      if (dedupKey !== undefined) t.dedup.set(dedupKey, stored.seq)
+      if (t.entries.length > maxEntriesPerConversation) {
+        const dropped = t.entries.splice(0, t.entries.length - maxEntriesPerConversation)
+        for (const d of dropped) if (d.type === 'message' && d.clientMessageId) t.dedup.delete(d.clientMessageId)
+      }
+      emit({ type: 'entry', conversationId, entry: stored })
+      emit({ type: 'conversation', conversation: { ...c } })
+      return { entry: stored, duplicate: false }
+    },
+    async readAfter(conversationId, afterSeq, limit) {
+      const t = transcripts.get(conversationId)
+      if (!t) return []
+      // seqs are dense and ascending, so the index of seq s is s - first seq
+      const first = t.entries[0]?.seq ?? 1
+      const start = Math.max(0, afterSeq + 1 - first)
+      return t.entries.slice(start, start + limit)
+    },
+    async readBefore(conversationId, beforeSeq, limit) {
+      const t = transcripts.get(conversationId)
+      if (!t) return { entries: [], hasMore: false }
+      const first = t.entries[0]?.seq ?? 1
+      const end = beforeSeq === undefined ? t.entries.length : Math.max(0, beforeSeq - first)
+      const start = Math.max(0, end - limit)
+      return { entries: t.entries.slice(start, end), hasMore: start > 0 }
+    },
+
+    signal(conversationId, signal: TypingSignal) {
+      emit({ type: 'signal', conversationId, signal })
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async ping() {
+      return true
+    },
+    async close() {
+      listeners.clear()
+    },
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * @module server/stores/types
+ * What the BFF keeps: guests, refresh-token families, conversations and their ordered transcripts, plus
+ * live notifications. Everything is async so a Redis implementation (Streams + pub/sub) fits the same shape.
+ */
+import type { Author, EventFrame, MessageFrame, TranscriptEntry } from '../../src/protocol'
+
+export interface GuestRecord {
+  guestId: string
+  conversationId: string
+  displayName?: string
+  email?: string
+  attributes: Record<string, string>
+  createdAt: string
+  revoked: boolean
+}
+
+export interface ConversationRecord {
+  id: string
+  guestId: string
+  guestName: string
+  /** Changes only when history was lost; clients holding another epoch must refetch. */
+  epoch: string
+  status: 'open' | 'ended'
+  lastSeq: number
+  /** Highest seq the desk has opened (drives unread counts and read receipts). */
+  deskReadSeq: number
+  /** A human agent has replied: the desk bot steps back. */
+  humanJoined: boolean
+  /** The upstream side of the conversation was opened (greeting sent, socket to Genesys up, …). */
+  upstreamOpened: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'humanJoined' | 'upstreamOpened'>>
+
+export interface RefreshRecord {
+  guestId: string
+  family: string
+  expiresAt: number
+  used: boolean
+}
+
+/** A transcript entry before the store gave it a seq. */
+export type NewEntry = Omit<MessageFrame, 'seq'> | Omit<EventFrame, 'seq'>
+
+/** Ephemeral state that is fanned out but never stored. */
+export interface TypingSignal {
+  type: 'typing'
+  role: 'guest' | 'agent' | 'bot'
+  active: boolean
+  author?: Author
+}
+
+export type StoreEvent =
+  | { type: 'entry'; conversationId: string; entry: TranscriptEntry }
+  | { type: 'conversation'; conversation: ConversationRecord }
+  | { type: 'signal'; conversationId: string; signal: TypingSignal }
+
+export interface AppendResult {
+  entry: TranscriptEntry
+  /** The dedup key was seen before: `entry` is the original, nothing was appended. */
+  duplicate: boolean
+}
+
+export interface ConversationStore {
+  createGuest(guest: GuestRecord, conversation: ConversationRecord): Promise<void>
+  getGuest(guestId: string): Promise<GuestRecord | undefined>
+  revokeGuest(guestId: string): Promise<void>
+
+  putRefreshToken(hash: string, record: RefreshRecord): Promise<void>
+  /** Marks the token used and returns what it was before; undefined when unknown or expired. */
+  useRefreshToken(hash: string): Promise<RefreshRecord | undefined>
+  revokeFamily(family: string): Promise<void>
+  isFamilyRevoked(family: string): Promise<boolean>
+
+  getConversation(id: string): Promise<ConversationRecord | undefined>
+  updateConversation(id: string, patch: ConversationPatch): Promise<ConversationRecord | undefined>
+  listConversations(): Promise<ConversationRecord[]>
+  /** Forget a conversation and its transcript ("end and forget"). */
+  deleteConversation(id: string): Promise<void>
+
+  /** Append with the next seq; with a dedup key seen before, return the original instead. */
+  append(conversationId: string, entry: NewEntry, dedupKey?: string): Promise<AppendResult>
+  readAfter(conversationId: string, afterSeq: number, limit: number): Promise<TranscriptEntry[]>
+  readBefore(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ entries: TranscriptEntry[]; hasMore: boolean }>
+
+  signal(conversationId: string, signal: TypingSignal): void
+  subscribe(listener: (event: StoreEvent) => void): () => void
+  /** Reachable and answering (for /readyz). */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}

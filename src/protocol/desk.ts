@@ -1,0 +1,140 @@
+/**
+ * @module protocol/desk
+ * The agent console's socket (`/api/desk/socket`, subprotocol `parley.desk.v1`). Only the built-in desk
+ * upstream speaks it; it never reaches the widget bundles.
+ */
+import type { Role, TranscriptEntry } from './frames'
+import { MAX_ID_LENGTH } from './limits'
+import { parseTranscriptEntry, type Parsed } from './parse'
+import { asObject, parseJson, readBoolean, readField, readId, readOneOf, readSeq, readString } from './read'
+
+export const DESK_PROTOCOL = 'parley.desk.v1'
+
+export interface ConversationSummary {
+  id: string
+  guestName: string
+  status: 'open' | 'ended'
+  /** guest messages the desk has not opened yet */
+  unread: number
+  lastMessage?: { role: Role; text: string; sentAt: string }
+  updatedAt: string
+}
+
+export type DeskClientFrame =
+  | { type: 'open'; conversationId: string }
+  | { type: 'reply'; conversationId: string; clientMessageId: string; text: string; agentName: string }
+  | { type: 'typing'; conversationId: string; active: boolean; agentName: string }
+  | { type: 'end'; conversationId: string }
+  | { type: 'ping' }
+
+export type DeskServerFrame =
+  | { type: 'conversations'; conversations: ConversationSummary[] }
+  | { type: 'conversation'; conversation: ConversationSummary }
+  | { type: 'transcript'; conversationId: string; entries: TranscriptEntry[] }
+  | { type: 'entry'; conversationId: string; entry: TranscriptEntry }
+  | { type: 'guest-typing'; conversationId: string; active: boolean }
+  | { type: 'error'; message: string }
+  | { type: 'pong' }
+
+function parseSummary(raw: unknown): ConversationSummary | undefined {
+  const o = asObject(raw)
+  if (!o) return undefined
+  const id = readId(o, 'id')
+  const guestName = readString(o, 'guestName', 200)
+  const status = readOneOf(o, 'status', ['open', 'ended'] as const)
+  const unread = readSeq(o, 'unread')
+  const updatedAt = readString(o, 'updatedAt', 40)
+  if (!id || guestName === undefined || !status || unread === undefined || !updatedAt) return undefined
+  const s: ConversationSummary = { id, guestName, status, unread, updatedAt }
+  const last = asObject(readField(o, 'lastMessage'))
+  if (last) {
+    const role = readOneOf(last, 'role', ['guest', 'agent', 'bot', 'system'] as const)
+    const text = readString(last, 'text', 64 * 1024)
+    const sentAt = readString(last, 'sentAt', 40)
+    if (role && text !== undefined && sentAt) s.lastMessage = { role, text, sentAt }
+  }
+  return s
+}
+
+function decode(raw: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (typeof raw !== 'string') return asObject(raw)
+  const p = parseJson(raw)
+  return p.ok ? asObject(p.value) : undefined
+}
+
+const bad = { ok: false, code: 'bad_frame', message: 'Malformed desk frame.' } as const
+
+/** Parse a frame from the agent console (the BFF's side). */
+export function parseDeskClientFrame(raw: unknown): Parsed<DeskClientFrame> {
+  const o = decode(raw)
+  if (!o) return bad
+  const type = readString(o, 'type', 16)
+  if (type === 'ping') return { ok: true, value: { type } }
+  const conversationId = readId(o, 'conversationId')
+  if (!conversationId) return bad
+  switch (type) {
+    case 'open':
+    case 'end':
+      return { ok: true, value: { type, conversationId } }
+    case 'typing': {
+      const active = readBoolean(o, 'active')
+      const agentName = readString(o, 'agentName', 80)
+      return active === undefined || agentName === undefined
+        ? bad
+        : { ok: true, value: { type, conversationId, active, agentName } }
+    }
+    case 'reply': {
+      const clientMessageId = readId(o, 'clientMessageId', MAX_ID_LENGTH)
+      const text = readString(o, 'text', 64 * 1024)
+      const agentName = readString(o, 'agentName', 80)
+      if (!clientMessageId || text === undefined || agentName === undefined) return bad
+      return { ok: true, value: { type, conversationId, clientMessageId, text, agentName } }
+    }
+    default:
+      return { ok: false, code: 'unknown_type', message: 'Unknown desk frame type.' }
+  }
+}
+
+/** Parse a frame from the BFF (the console's side). */
+export function parseDeskServerFrame(raw: unknown): DeskServerFrame | undefined {
+  const o = decode(raw)
+  if (!o) return undefined
+  const type = readString(o, 'type', 16)
+  switch (type) {
+    case 'pong':
+      return { type }
+    case 'error': {
+      const message = readString(o, 'message', 1000)
+      return message === undefined ? undefined : { type, message }
+    }
+    case 'conversations': {
+      const list = readField(o, 'conversations')
+      if (!Array.isArray(list)) return undefined
+      const conversations = list.map(parseSummary).filter((s): s is ConversationSummary => s !== undefined)
+      return { type, conversations }
+    }
+    case 'conversation': {
+      const conversation = parseSummary(readField(o, 'conversation'))
+      return conversation && { type, conversation }
+    }
+    case 'transcript': {
+      const conversationId = readId(o, 'conversationId')
+      const list = readField(o, 'entries')
+      if (!conversationId || !Array.isArray(list)) return undefined
+      const entries = list.map(parseTranscriptEntry).filter((e): e is TranscriptEntry => e !== undefined)
+      return { type, conversationId, entries }
+    }
+    case 'entry': {
+      const conversationId = readId(o, 'conversationId')
+      const entry = parseTranscriptEntry(readField(o, 'entry'))
+      return conversationId && entry ? { type, conversationId, entry } : undefined
+    }
+    case 'guest-typing': {
+      const conversationId = readId(o, 'conversationId')
+      const active = readBoolean(o, 'active')
+      return conversationId && active !== undefined ? { type, conversationId, active } : undefined
+    }
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module protocol/errors
+ * Stable error codes: `error` frames on the socket and `code` in `application/problem+json` bodies.
+ */
+
+export type FrameErrorCode =
+  | 'bad_json'
+  | 'bad_frame'
+  | 'unknown_type'
+  | 'binary_frame'
+  | 'empty_message'
+  | 'message_too_long'
+  | 'rate_limited'
+  | 'conversation_ended'
+  | 'internal'
+
+export type HttpErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden_origin'
+  | 'not_found'
+  | 'invalid_refresh_token'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal'
+
+/** The body of every HTTP error (RFC 9457 problem details). */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  code: HttpErrorCode
+  detail?: string
+}

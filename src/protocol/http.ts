@@ -1,0 +1,148 @@
+/**
+ * @module protocol/http
+ * Bodies of the BFF's HTTP routes (DESIGN.md §4), with parsers for both directions.
+ */
+import type { TranscriptEntry } from './frames'
+import { parseTranscriptEntry } from './parse'
+import { asObject, readBoolean, readField, readId, readSeq, readString } from './read'
+
+/** `POST /api/guest-sessions` body. */
+export interface CreateGuestSessionBody {
+  displayName?: string
+  email?: string
+  attributes?: Record<string, string>
+}
+
+/** `201` answer of `POST /api/guest-sessions`. */
+export interface GuestSession {
+  guestId: string
+  conversationId: string
+  guestToken: string
+  refreshToken: string
+  /** ISO 8601 expiry of `guestToken` */
+  expiresAt: string
+  socketUrl: string
+}
+
+/** `POST /api/guest-sessions/refresh` answer. */
+export type RefreshedTokens = Pick<GuestSession, 'guestToken' | 'refreshToken' | 'expiresAt'>
+
+/** `GET /api/guest-sessions/current/messages` answer. */
+export interface MessagesPage {
+  messages: TranscriptEntry[]
+  hasMore: boolean
+}
+
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; message: string }
+
+const MAX_ATTRIBUTES = 50
+const TOKEN_PATTERN = /^[A-Za-z0-9._~-]+$/
+
+function readToken(o: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const v = readString(o, key, 4096)
+  return v !== undefined && TOKEN_PATTERN.test(v) ? v : undefined
+}
+
+/** Validate the body of `POST /api/guest-sessions` (an absent body is an empty one). */
+export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGuestSessionBody> {
+  if (raw === undefined || raw === null) return { ok: true, value: {} }
+  const o = asObject(raw)
+  if (!o) return { ok: false, message: 'The body must be a JSON object.' }
+  const body: CreateGuestSessionBody = {}
+  if (readField(o, 'displayName') !== undefined) {
+    const v = readString(o, 'displayName', 80)
+    if (v === undefined) return { ok: false, message: '"displayName" must be a string of at most 80 characters.' }
+    body.displayName = v.trim()
+  }
+  if (readField(o, 'email') !== undefined) {
+    const v = readString(o, 'email', 254)
+    if (v === undefined || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+      return { ok: false, message: '"email" must be an e-mail address.' }
+    body.email = v
+  }
+  const rawAttributes = readField(o, 'attributes')
+  if (rawAttributes !== undefined) {
+    const a = asObject(rawAttributes)
+    if (!a) return { ok: false, message: '"attributes" must be an object of strings.' }
+    const keys = Object.keys(a)
+    if (keys.length > MAX_ATTRIBUTES) return { ok: false, message: `At most ${MAX_ATTRIBUTES} attributes.` }
+    const attributes: Record<string, string> = Object.create(null) as Record<string, string>
+    for (const key of keys) {
+      const v = readString(a, key, 1000)
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key) || v === undefined)
+        return { ok: false, message: 'Attribute names are 1-64 letters, digits, "_", "." or "-"; values are strings of at most 1000 characters.' }
+      attributes[key] = v
+    }
+    body.attributes = { ...attributes }
+  }
+  return { ok: true, value: body }
+}
+
+/** Validate the body of `POST /api/guest-sessions/refresh`. */
+export function parseRefreshBody(raw: unknown): BodyResult<{ refreshToken: string }> {
+  const o = asObject(raw)
+  const refreshToken = o && readToken(o, 'refreshToken')
+  return refreshToken ? { ok: true, value: { refreshToken } } : { ok: false, message: 'The body needs a "refreshToken".' }
+}
+
+/** Validate the BFF's answer to a guest-session creation (the widget's side). */
+export function parseGuestSession(raw: unknown): GuestSession | undefined {
+  const o = asObject(raw)
+  if (!o) return undefined
+  const guestId = readId(o, 'guestId')
+  const conversationId = readId(o, 'conversationId')
+  const guestToken = readToken(o, 'guestToken')
+  const refreshToken = readToken(o, 'refreshToken')
+  const expiresAt = readString(o, 'expiresAt', 40)
+  const socketUrl = readString(o, 'socketUrl', 2000)
+  if (!guestId || !conversationId || !guestToken || !refreshToken || !expiresAt || !socketUrl) return undefined
+  if (Number.isNaN(Date.parse(expiresAt))) return undefined
+  return { guestId, conversationId, guestToken, refreshToken, expiresAt, socketUrl }
+}
+
+/** Validate the BFF's answer to a token refresh. */
+export function parseRefreshedTokens(raw: unknown): RefreshedTokens | undefined {
+  const o = asObject(raw)
+  if (!o) return undefined
+  const guestToken = readToken(o, 'guestToken')
+  const refreshToken = readToken(o, 'refreshToken')
+  const expiresAt = readString(o, 'expiresAt', 40)
+  if (!guestToken || !refreshToken || !expiresAt || Number.isNaN(Date.parse(expiresAt))) return undefined
+  return { guestToken, refreshToken, expiresAt }
+}
+
+/** Validate a page of history. Entries that do not parse are dropped, not trusted. */
+export function parseMessagesPage(raw: unknown): MessagesPage | undefined {
+  const o = asObject(raw)
+  const list = o && readField(o, 'messages')
+  const hasMore = o && readBoolean(o, 'hasMore')
+  if (!Array.isArray(list) || hasMore === undefined) return undefined
+  const messages: TranscriptEntry[] = []
+  for (const item of list) {
+    const entry = parseTranscriptEntry(item)
+    if (entry) messages.push(entry)
+  }
+  return { messages, hasMore }
+}
+
+/** Validate `?before=&limit=` of the history route. */
+export function parseHistoryQuery(raw: unknown): BodyResult<{ before?: number; limit: number }> {
+  const o = asObject(raw) ?? {}
+  const num = (key: string): number | undefined | null => {
+    const v = readString(o, key, 16)
+    if (v === undefined) return undefined
+    return /^\d+$/.test(v) ? Number(v) : null
+  }
+  const before = num('before')
+  const limit = num('limit')
+  if (before === null || limit === null) return { ok: false, message: '"before" and "limit" must be whole numbers.' }
+  const value: { before?: number; limit: number } = { limit: Math.min(Math.max(limit ?? 50, 1), 200) }
+  if (before !== undefined) value.before = before
+  return { ok: true, value }
+}
+
+/** A parsed problem+json body's code, for clients that want to branch on it. */
+export function readProblemCode(raw: unknown): string | undefined {
+  const o = asObject(raw)
+  return o ? readString(o, 'code', 64) : undefined
+}

@@ -1,0 +1,11 @@
+/**
+ * @module protocol
+ * The contract between widget, desk and BFF. Imports nothing outside this folder.
+ */
+export * from './frames'
+export * from './errors'
+export * from './limits'
+export * from './parse'
+export * from './http'
+export * from './desk'
+export { parseJson } from './read'
