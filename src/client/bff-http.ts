@@ -1,0 +1,87 @@
+/**
+ * @module client/bff-http
+ * The BFF's HTTP routes as typed calls. Every answer goes through a protocol parser; a body that does
+ * not parse is an error, never trusted.
+ */
+import {
+  parseGuestSession,
+  parseMessagesPage,
+  parseRefreshedTokens,
+  readProblemCode,
+  type CreateGuestSessionBody,
+  type GuestSession,
+  type MessagesPage,
+  type RefreshedTokens,
+} from '../protocol'
+
+export class BffError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the BFF could not be reached */
+    readonly status: number,
+    /** the problem's stable `code`, e.g. `invalid_refresh_token` */
+    readonly code: string,
+  ) {
+    super(message)
+    this.name = 'BffError'
+  }
+}
+
+export interface BffClient {
+  createGuestSession(body?: CreateGuestSessionBody): Promise<GuestSession>
+  refresh(refreshToken: string): Promise<RefreshedTokens>
+  fetchMessages(guestToken: string, options?: { before?: number; limit?: number }): Promise<MessagesPage>
+  endSession(guestToken: string): Promise<void>
+}
+
+export interface BffClientOptions {
+  /** Base URL of the BFF, e.g. `https://chat.example.com`. */
+  baseUrl: string
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch
+}
+
+export function createBffClient(options: BffClientOptions): BffClient {
+  const { baseUrl } = options
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const url = (path: string): string => new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString()
+
+  async function call(path: string, init: RequestInit): Promise<unknown> {
+    let res: Response
+    try {
+      res = await doFetch(url(path), { ...init, credentials: 'omit' })
+    } catch {
+      throw new BffError('The chat service could not be reached.', 0, 'network')
+    }
+    if (res.status === 204) return undefined
+    const body: unknown = await res.json().catch(() => undefined)
+    if (!res.ok) throw new BffError(`The chat service answered ${res.status}.`, res.status, readProblemCode(body) ?? 'http_error')
+    return body
+  }
+  const invalid = (): BffError => new BffError('The chat service sent an answer Parley does not understand.', 502, 'bad_response')
+  const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const auth = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
+
+  return {
+    async createGuestSession(body = {}) {
+      const s = parseGuestSession(await call('api/guest-sessions', json(body)))
+      if (!s) throw invalid()
+      return s
+    },
+    async refresh(refreshToken) {
+      const t = parseRefreshedTokens(await call('api/guest-sessions/refresh', json({ refreshToken })))
+      if (!t) throw invalid()
+      return t
+    },
+    async fetchMessages(guestToken, { before, limit = 50 } = {}) {
+      const q = new URLSearchParams({ limit: String(limit) })
+      if (before !== undefined) q.set('before', String(before))
+      const page = parseMessagesPage(await call(`api/guest-sessions/current/messages?${q.toString()}`, { headers: auth(guestToken) }))
+      if (!page) throw invalid()
+      return page
+    },
+    async endSession(guestToken) {
+      await call('api/guest-sessions/current', { method: 'DELETE', headers: auth(guestToken) })
+    },
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * @module client/chat-client
+ * The whole guest side without a framework: session (create, restore, refresh), socket, outbox, resume.
+ * The Vue widget runs exactly this; Node scripts use it with `ws` as the socket.
+ */
+import {
+  countChars,
+  DEFAULT_MAX_MESSAGE_CHARS,
+  hasContent,
+  normalizeText,
+  type CreateGuestSessionBody,
+  type ErrorFrame,
+  type GuestSession,
+  type ReceiptFrame,
+  type ServerFrame,
+  type ServerTypingFrame,
+  type TranscriptEntry,
+} from '../protocol'
+import { asObject, readId, readSeq } from '../protocol/read'
+import type { BackoffOptions } from './backoff'
+import { BffError, createBffClient } from './bff-http'
+import { createConnection, type ConnectionState } from './connection'
+import { createEmitter } from './emitter'
+import { createOutbox, type OutboxItem } from './outbox'
+import { defaultSocketFactory, type SocketFactory } from './socket'
+import { safeRead, safeWrite, type StorageLike } from './storage'
+import { parseGuestSession } from '../protocol'
+
+export interface ChatClientEvents {
+  session: GuestSession | undefined
+  connection: ConnectionState
+  /** New or replayed transcript entries, in seq order. */
+  entries: TranscriptEntry[]
+  /** History was lost or too far behind: these entries replace everything shown. */
+  reset: TranscriptEntry[]
+  /** Older entries, from `loadOlder`. */
+  older: TranscriptEntry[]
+  typing: ServerTypingFrame
+  receipt: ReceiptFrame
+  outbox: OutboxItem[]
+  /** A problem to show the guest: an `error` frame or a failed HTTP call. */
+  error: { code: string; message: string }
+}
+
+/** Where the session lives; the Vue widget passes its Pinia store. @default in memory */
+export interface SessionHolder {
+  get(): GuestSession | undefined
+  set(session: GuestSession | undefined): void
+}
+
+export interface ChatClientOptions {
+  /** Base URL of the BFF. */
+  bffUrl: string
+  /** @default the global WebSocket */
+  WebSocket?: SocketFactory
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch
+  /** Keeps session, resume point and outbox across reloads. @default none */
+  storage?: StorageLike
+  /** @default 'parley' */
+  storageKey?: string
+  session?: SessionHolder
+  /** Sent when a guest session is created. */
+  profile?: CreateGuestSessionBody
+  /** @default 4000, the BFF's default */
+  maxMessageChars?: number
+  heartbeatMs?: number
+  backoff?: BackoffOptions
+}
+
+export interface ChatClient {
+  /** Restore or create the session and connect. */
+  start(): Promise<void>
+  /** Queue a message; returns its outbox item (or undefined when the text is empty). */
+  send(text: string): OutboxItem | undefined
+  retry(clientMessageId: string): void
+  setTyping(active: boolean): void
+  markRead(upToSeq: number): void
+  /** Fetch the page of history before the oldest entry seen; resolves false when there is no more. */
+  loadOlder(): Promise<boolean>
+  /** Skip the backoff wait. */
+  reconnect(): void
+  goOffline(): void
+  /** End the conversation upstream and forget everything on this device. */
+  endChat(): Promise<void>
+  stop(): void
+  on: ReturnType<typeof createEmitter<ChatClientEvents>>['on']
+  readonly connection: ConnectionState
+}
+
+interface ResumePoint {
+  epoch: string
+  lastSeq: number
+}
+
+function readResumePoint(raw: unknown): ResumePoint | undefined {
+  const o = asObject(raw)
+  const epoch = o && readId(o, 'epoch')
+  const lastSeq = o && readSeq(o, 'lastSeq')
+  return epoch && lastSeq !== undefined ? { epoch, lastSeq } : undefined
+}
+
+const REFRESH_MARGIN_MS = 60_000
+
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  const { storage, storageKey = 'parley', maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS } = options
+  const keys = { session: `${storageKey}:session`, resume: `${storageKey}:resume`, outbox: `${storageKey}:outbox` }
+  const events = createEmitter<ChatClientEvents>()
+  const bff = createBffClient(options.fetch ? { baseUrl: options.bffUrl, fetch: options.fetch } : { baseUrl: options.bffUrl })
+  let memorySession: GuestSession | undefined
+  const holder: SessionHolder = options.session ?? { get: () => memorySession, set: (s) => (memorySession = s) }
+
+  let resume = readResumePoint(safeRead(storage, keys.resume))
+  let oldestSeq: number | undefined
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined
+  let creating: Promise<GuestSession> | undefined
+  let refreshing: Promise<void> | undefined
+  let stopped = false
+
+  const outbox = createOutbox({ key: keys.outbox, onChange: (items) => events.emit('outbox', items), ...(storage ? { storage } : {}) })
+
+  function setSession(session: GuestSession | undefined): void {
+    holder.set(session)
+    safeWrite(storage, keys.session, session)
+    clearTimeout(refreshTimer)
+    if (session && !stopped) {
+      const due = Date.parse(session.expiresAt) - Date.now() - REFRESH_MARGIN_MS
+      refreshTimer = setTimeout(() => void refreshTokens(), Math.max(5_000, due))
+    }
+    events.emit('session', session)
+  }
+  function setResume(point: ResumePoint | undefined): void {
+    resume = point
+    safeWrite(storage, keys.resume, point)
+  }
+  const report = (err: unknown): void => {
+    const e = err instanceof BffError ? err : new BffError('Something went wrong.', 0, 'internal')
+    events.emit('error', { code: e.code, message: e.message })
+  }
+
+  async function newSession(): Promise<GuestSession> {
+    creating ??= bff.createGuestSession(options.profile).finally(() => (creating = undefined))
+    const session = await creating
+    setResume(undefined)
+    oldestSeq = undefined
+    setSession(session)
+    return session
+  }
+
+  /** Refresh the tokens; a session the BFF no longer knows (e.g. after a restart) is replaced by a new one. */
+  function refreshTokens(): Promise<void> {
+    refreshing ??= (async () => {
+      const current = holder.get()
+      if (!current) return
+      try {
+        const tokens = await bff.refresh(current.refreshToken)
+        setSession({ ...current, ...tokens })
+      } catch (err) {
+        if (err instanceof BffError && err.status === 401) {
+          // the conversation is gone: start a new one; unacked messages are resent into it
+          events.emit('error', { code: 'session_lost', message: 'The previous conversation could not be resumed; a new one was started.' })
+          await newSession()
+          events.emit('reset', [])
+        } else throw err
+      }
+    })().finally(() => (refreshing = undefined))
+    return refreshing
+  }
+
+  /** Fetch the newest page over HTTP and replace what is shown (after `reset` or a new epoch). */
+  async function resync(epoch: string): Promise<void> {
+    const session = holder.get()
+    if (!session) return
+    const page = await bff.fetchMessages(session.guestToken, { limit: 50 })
+    const lastSeq = page.messages.at(-1)?.seq ?? 0
+    oldestSeq = page.messages[0]?.seq
+    setResume({ epoch, lastSeq })
+    events.emit('reset', page.messages)
+    connection.send({ type: 'resume', epoch, afterSeq: lastSeq })
+  }
+
+  function flushOutbox(): void {
+    for (const item of outbox.sending()) connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+  }
+
+  function onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'ready':
+        if (resume && resume.epoch === frame.epoch) connection.send({ type: 'resume', epoch: frame.epoch, afterSeq: resume.lastSeq })
+        else void resync(frame.epoch).catch(report)
+        flushOutbox()
+        return
+      case 'message':
+      case 'event':
+        if (frame.type === 'message' && frame.clientMessageId && frame.role === 'guest') outbox.ack(frame.clientMessageId)
+        if (resume && frame.seq > resume.lastSeq) setResume({ epoch: resume.epoch, lastSeq: frame.seq })
+        if (oldestSeq === undefined || frame.seq < oldestSeq) oldestSeq = frame.seq
+        return events.emit('entries', [frame])
+      case 'ack':
+        return outbox.ack(frame.clientMessageId)
+      case 'typing':
+        return events.emit('typing', frame)
+      case 'receipt':
+        return events.emit('receipt', frame)
+      case 'reset':
+        if (resume) void resync(resume.epoch).catch(report)
+        return
+      case 'error':
+        return onError(frame)
+      case 'pong':
+        return
+      default: {
+        const unhandled: never = frame
+        return unhandled
+      }
+    }
+  }
+
+  function onError(frame: ErrorFrame): void {
+    const id = frame.clientMessageId
+    if (id && frame.code === 'rate_limited') {
+      // still "sending": try again once the BFF says there is room
+      setTimeout(() => {
+        const item = outbox.sending().find((x) => x.clientMessageId === id)
+        if (item) connection.send({ type: 'send', clientMessageId: id, text: item.text })
+      }, frame.retryAfterMs ?? 1000)
+      return
+    }
+    if (id) outbox.fail(id, frame.message)
+    events.emit('error', { code: frame.code, message: frame.message })
+  }
+
+  const connection = createConnection({
+    socket: options.WebSocket ?? defaultSocketFactory(),
+    credentials: async () => {
+      let session = holder.get() ?? (await newSession())
+      if (Date.parse(session.expiresAt) - Date.now() < 10_000) {
+        await refreshTokens()
+        session = holder.get() ?? session
+      }
+      return { url: new URL(session.socketUrl, options.bffUrl.replace(/^http/, 'ws')).toString(), token: session.guestToken }
+    },
+    onFrame,
+    onOpen: () => undefined,
+    onState: (state) => events.emit('connection', state),
+    onAuthProblem: () => refreshTokens().catch(report),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  })
+
+  return {
+    async start() {
+      stopped = false
+      if (!holder.get()) {
+        const stored = parseGuestSession(safeRead(storage, keys.session))
+        if (stored) setSession(stored)
+      } else setSession(holder.get())
+      events.emit('outbox', outbox.items())
+      connection.start()
+    },
+    send(raw) {
+      const text = normalizeText(raw)
+      if (!hasContent(text)) return undefined
+      const item = outbox.add(text)
+      if (countChars(text) > maxMessageChars) {
+        outbox.fail(item.clientMessageId, `Messages are limited to ${maxMessageChars} characters.`)
+        return item
+      }
+      connection.send({ type: 'send', clientMessageId: item.clientMessageId, text })
+      return item
+    },
+    retry(id) {
+      const item = outbox.retry(id)
+      if (item) connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+    },
+    setTyping(active) {
+      connection.send({ type: 'typing', active })
+    },
+    markRead(upToSeq) {
+      connection.send({ type: 'read', upToSeq })
+    },
+    async loadOlder() {
+      const session = holder.get()
+      if (!session || oldestSeq === undefined || oldestSeq <= 1) return false
+      const page = await bff.fetchMessages(session.guestToken, { before: oldestSeq, limit: 50 })
+      oldestSeq = page.messages[0]?.seq ?? oldestSeq
+      events.emit('older', page.messages)
+      return page.hasMore
+    },
+    reconnect: () => connection.reconnectNow(),
+    goOffline: () => connection.goOffline(),
+    async endChat() {
+      const session = holder.get()
+      connection.stop()
+      if (session) await bff.endSession(session.guestToken).catch(report)
+      outbox.clear()
+      setResume(undefined)
+      setSession(undefined)
+      events.emit('reset', [])
+    },
+    stop() {
+      stopped = true
+      clearTimeout(refreshTimer)
+      connection.stop()
+    },
+    on: events.on,
+    get connection() {
+      return connection.state
+    },
+  }
+}

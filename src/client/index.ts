@@ -1,0 +1,11 @@
+/**
+ * @module client
+ * The framework-free client: the widget's engine and the headless client for Node.
+ */
+export { createChatClient, type ChatClient, type ChatClientEvents, type ChatClientOptions, type SessionHolder } from './chat-client'
+export { createBffClient, BffError, type BffClient, type BffClientOptions } from './bff-http'
+export { createConnection, type Connection, type ConnectionOptions, type ConnectionState } from './connection'
+export { backoffDelay, type BackoffOptions } from './backoff'
+export type { OutboxItem } from './outbox'
+export type { SocketFactory, SocketLike } from './socket'
+export type { StorageLike } from './storage'

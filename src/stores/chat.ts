@@ -1,0 +1,166 @@
+/**
+ * @module stores/chat
+ * `parley/chat`: what the widget shows. Transcript entries by seq, the outbox, typing, connection and
+ * unread state. Every action is a pure transition; serialisable state only.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Author, EventKind, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
+
+/** Connection status as the UI needs it (mirrors `ConnectionState` of the client without importing it). */
+export type ConnectionView =
+  | { status: 'idle' | 'connecting' | 'open' | 'offline' | 'closed' }
+  | { status: 'reconnecting'; nextAttemptAt: number }
+  | { status: 'failed'; reason: string }
+
+export interface PendingMessage {
+  clientMessageId: string
+  text: string
+  createdAt: string
+  state: 'sending' | 'failed'
+  error?: string
+}
+
+export type MessageStatus = 'sending' | 'sent' | 'failed'
+
+/** One row of the message list. */
+export type ChatItem =
+  | {
+      kind: 'message'
+      key: string
+      role: Role
+      text: string
+      author?: Author
+      sentAt: string
+      seq?: number
+      clientMessageId?: string
+      status?: MessageStatus
+      error?: string
+    }
+  | { kind: 'event'; key: string; event: EventKind; at: string; author?: Author; seq: number }
+
+export interface TypingView {
+  role: 'agent' | 'bot'
+  name: string
+}
+
+export const useChatStore = defineStore('parley/chat', () => {
+  const entries = shallowRef<TranscriptEntry[]>([])
+  const pending = shallowRef<PendingMessage[]>([])
+  const typing = shallowRef<TypingView | undefined>(undefined)
+  const connection = shallowRef<ConnectionView>({ status: 'idle' })
+  const isOpen = ref(false)
+  /** Highest seq the guest has seen with the panel open. */
+  const seenSeq = ref(0)
+  const lastError = shallowRef<{ code: string; message: string } | undefined>(undefined)
+
+  /** Merge entries in seq order, dropping seqs already present (replays, reconnects). */
+  function receive(incoming: readonly TranscriptEntry[]): void {
+    if (!incoming.length) return
+    const bySeq = new Map(entries.value.map((e) => [e.seq, e]))
+    let changed = false
+    for (const e of incoming) {
+      if (!bySeq.has(e.seq)) {
+        bySeq.set(e.seq, e)
+        changed = true
+      }
+    }
+    if (!changed) return
+    entries.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq)
+    if (isOpen.value) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+    const last = incoming.at(-1)
+    // a message from the typist ends their typing
+    if (last?.type === 'message' && last.role !== 'guest') typing.value = undefined
+  }
+
+  function replace(all: readonly TranscriptEntry[]): void {
+    entries.value = [...all].sort((a, b) => a.seq - b.seq)
+    seenSeq.value = isOpen.value ? (entries.value.at(-1)?.seq ?? 0) : Math.min(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+  }
+
+  function setPending(items: readonly PendingMessage[]): void {
+    pending.value = [...items]
+  }
+
+  function setTyping(frame: ServerTypingFrame): void {
+    typing.value = frame.active ? { role: frame.role, name: frame.author?.name ?? (frame.role === 'bot' ? 'Bot' : 'Agent') } : undefined
+  }
+
+  function clearTyping(): void {
+    typing.value = undefined
+  }
+
+  function setConnection(view: ConnectionView): void {
+    connection.value = view
+  }
+
+  function setOpen(open: boolean): void {
+    isOpen.value = open
+    if (open) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+  }
+
+  function setError(error: { code: string; message: string } | undefined): void {
+    lastError.value = error
+  }
+
+  const items = computed<ChatItem[]>(() => {
+    const shown = new Set<string>()
+    const rows: ChatItem[] = entries.value.map((e) => {
+      if (e.type === 'event') return { kind: 'event', key: `s${e.seq}`, event: e.kind, at: e.at, seq: e.seq, ...(e.author ? { author: e.author } : {}) }
+      if (e.clientMessageId) shown.add(e.clientMessageId)
+      const row: ChatItem = { kind: 'message', key: e.clientMessageId ?? `s${e.seq}`, role: e.role, text: e.text, sentAt: e.sentAt, seq: e.seq }
+      if (e.author) row.author = e.author
+      if (e.role === 'guest') row.status = 'sent'
+      if (e.clientMessageId) row.clientMessageId = e.clientMessageId
+      return row
+    })
+    for (const p of pending.value) {
+      if (shown.has(p.clientMessageId)) continue
+      const row: ChatItem = {
+        kind: 'message',
+        key: p.clientMessageId,
+        role: 'guest',
+        text: p.text,
+        sentAt: p.createdAt,
+        clientMessageId: p.clientMessageId,
+        status: p.state,
+      }
+      if (p.error) row.error = p.error
+      rows.push(row)
+    }
+    return rows
+  })
+
+  const unread = computed(
+    () => entries.value.filter((e) => e.type === 'message' && e.role !== 'guest' && e.seq > seenSeq.value).length,
+  )
+
+  function reset(): void {
+    entries.value = []
+    pending.value = []
+    typing.value = undefined
+    seenSeq.value = 0
+    lastError.value = undefined
+  }
+
+  return {
+    entries,
+    pending,
+    typing,
+    connection,
+    isOpen,
+    seenSeq,
+    lastError,
+    items,
+    unread,
+    receive,
+    replace,
+    setPending,
+    setTyping,
+    clearTyping,
+    setConnection,
+    setOpen,
+    setError,
+    reset,
+  }
+})
