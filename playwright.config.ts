@@ -1,0 +1,36 @@
+/**
+ * E2E against the built demo and desk, served by a real BFF on 127.0.0.1, in the system Chromium.
+ */
+import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, findChromium } from './tests/support/chromium'
+
+export const E2E_PORT = Number(process.env.PARLEY_E2E_PORT ?? 18190)
+export const E2E_DESK_TOKEN = 'e2e-desk-token-0123456789'
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node scripts/start.mjs',
+    url: `http://127.0.0.1:${E2E_PORT}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(E2E_PORT),
+      PARLEY_DESK_TOKEN: E2E_DESK_TOKEN,
+      PARLEY_TOKEN_SECRET: 'e2e-secret-that-is-at-least-32-bytes-long',
+      LOG_LEVEL: 'warn',
+    },
+  },
+})

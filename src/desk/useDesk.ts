@@ -1,0 +1,134 @@
+/**
+ * @module desk/useDesk
+ * The desk console's connection: signs in with the desk token (offered as a subprotocol), keeps the
+ * conversation list and the open transcript current, and reconnects with backoff.
+ */
+import { tryOnScopeDispose } from '@vueuse/core'
+import { computed, ref, shallowRef } from 'vue'
+import { backoffDelay } from '../client/backoff'
+import {
+  DESK_PROTOCOL,
+  parseDeskServerFrame,
+  TOKEN_PROTOCOL_PREFIX,
+  type ConversationSummary,
+  type DeskClientFrame,
+  type TranscriptEntry,
+} from '../protocol'
+
+export type DeskStatus = 'signed-out' | 'connecting' | 'online' | 'reconnecting'
+
+export function useDesk(token: () => string | undefined) {
+  const status = ref<DeskStatus>('signed-out')
+  const conversations = shallowRef<ConversationSummary[]>([])
+  const selectedId = ref<string>()
+  const transcript = shallowRef<TranscriptEntry[]>([])
+  const guestTyping = shallowRef<ReadonlySet<string>>(new Set())
+  const notice = ref<string>()
+  let ws: WebSocket | undefined
+  let attempt = 0
+  let retry: ReturnType<typeof setTimeout> | undefined
+  let stopped = false
+
+  const selected = computed(() => conversations.value.find((c) => c.id === selectedId.value))
+
+  function upsert(summary: ConversationSummary): void {
+    const rest = conversations.value.filter((c) => c.id !== summary.id)
+    conversations.value = [summary, ...rest].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+  }
+
+  function send(frame: DeskClientFrame): void {
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame))
+  }
+
+  function connect(): void {
+    const t = token()
+    if (!t || stopped) return
+    status.value = attempt ? 'reconnecting' : 'connecting'
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/desk/socket`
+    const socket = new WebSocket(url, [DESK_PROTOCOL, TOKEN_PROTOCOL_PREFIX + t])
+    ws = socket
+    let opened = false
+    socket.onopen = () => {
+      opened = true
+      attempt = 0
+      status.value = 'online'
+      notice.value = undefined
+      if (selectedId.value) send({ type: 'open', conversationId: selectedId.value })
+    }
+    socket.onmessage = (event: MessageEvent<unknown>) => {
+      const frame = parseDeskServerFrame(event.data)
+      if (!frame) return
+      switch (frame.type) {
+        case 'conversations':
+          conversations.value = frame.conversations
+          return
+        case 'conversation':
+          return upsert(frame.conversation)
+        case 'transcript':
+          if (frame.conversationId === selectedId.value) transcript.value = frame.entries
+          return
+        case 'entry':
+          if (frame.conversationId !== selectedId.value) return
+          if (!transcript.value.some((e) => e.seq === frame.entry.seq)) transcript.value = [...transcript.value, frame.entry]
+          // the agent is looking at it: mark it read
+          if (frame.entry.type === 'message' && frame.entry.role === 'guest') send({ type: 'open', conversationId: frame.conversationId })
+          return
+        case 'guest-typing': {
+          const next = new Set(guestTyping.value)
+          if (frame.active) next.add(frame.conversationId)
+          else next.delete(frame.conversationId)
+          guestTyping.value = next
+          return
+        }
+        case 'error':
+          notice.value = frame.message
+          return
+        case 'pong':
+          return
+      }
+    }
+    socket.onclose = () => {
+      if (ws !== socket || stopped) return
+      if (!opened && attempt >= 2) {
+        status.value = 'signed-out'
+        notice.value = 'The desk token was not accepted.'
+        return
+      }
+      status.value = 'reconnecting'
+      retry = setTimeout(connect, backoffDelay(attempt++, { baseMs: 500, capMs: 10_000 }))
+    }
+  }
+
+  function open(conversationId: string): void {
+    selectedId.value = conversationId
+    transcript.value = []
+    send({ type: 'open', conversationId })
+  }
+
+  function reply(text: string, agentName: string): void {
+    if (!selectedId.value) return
+    send({ type: 'reply', conversationId: selectedId.value, clientMessageId: crypto.randomUUID(), text, agentName })
+  }
+
+  function setTyping(active: boolean, agentName: string): void {
+    if (selectedId.value) send({ type: 'typing', conversationId: selectedId.value, active, agentName })
+  }
+
+  function end(): void {
+    if (selectedId.value) send({ type: 'end', conversationId: selectedId.value })
+  }
+
+  function start(): void {
+    stopped = false
+    attempt = 0
+    connect()
+  }
+
+  tryOnScopeDispose(() => {
+    stopped = true
+    clearTimeout(retry)
+    ws?.close()
+  })
+
+  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, start, open, reply, setTyping, end }
+}

@@ -1,0 +1,23 @@
+/**
+ * Where the system Chromium is (Debian's `chromium`); Playwright never downloads a browser here.
+ */
+import { existsSync } from 'node:fs'
+
+export function findChromium(): string | undefined {
+  const candidates = [process.env.PARLEY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  )
+  return candidates.find((p) => existsSync(p))
+}
+
+/** Flags for a closed network: no background connections, no sandbox as root, no GPU. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
