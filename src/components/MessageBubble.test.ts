@@ -1,0 +1,36 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import ChatLauncher from './ChatLauncher.vue'
+import MessageBubble from './MessageBubble.vue'
+
+const base = { kind: 'message', key: 'k', sentAt: '2026-01-01T00:00:00.000Z' } as const
+
+describe('MessageBubble', () => {
+  it('renders markup in agent text as text, and links only safe URLs', () => {
+    const w = mount(MessageBubble, {
+      props: { item: { ...base, role: 'agent', author: { name: 'Ada' }, text: '<img src=x onerror=alert(1)> javascript:alert(1) https://ok.example' } },
+    })
+    expect(w.find('img').exists()).toBe(false)
+    const links = w.findAll('a')
+    expect(links).toHaveLength(1)
+    expect(links[0]?.attributes()).toMatchObject({ href: 'https://ok.example/', rel: 'noopener noreferrer nofollow', target: '_blank' })
+    expect(w.text()).toContain('<img src=x onerror=alert(1)>')
+    expect(w.text()).toContain('Ada')
+  })
+
+  it('shows a failed guest message with its reason and a retry button', async () => {
+    const w = mount(MessageBubble, {
+      props: { item: { ...base, role: 'guest', text: 'x', status: 'failed', error: 'too long', clientMessageId: 'c1' } },
+    })
+    expect(w.text()).toContain('Not sent: too long')
+    await w.get('button').trigger('click')
+    expect(w.emitted('retry')).toEqual([['c1']])
+  })
+})
+
+describe('ChatLauncher', () => {
+  it('says how many messages are unread in its accessible name', () => {
+    expect(mount(ChatLauncher).get('button').attributes('aria-label')).toBe('Open chat')
+    expect(mount(ChatLauncher, { props: { unread: 2 } }).get('button').attributes('aria-label')).toBe('Open chat, 2 unread')
+  })
+})

@@ -1,0 +1,46 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import MessageComposer from './MessageComposer.vue'
+
+describe('MessageComposer', () => {
+  it('sends on Enter and clears the box', async () => {
+    const w = mount(MessageComposer)
+    const box = w.get('textarea[aria-label="Message"]')
+    await box.setValue('hello')
+    await box.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('send')).toEqual([['hello']])
+    expect((box.element as HTMLTextAreaElement).value).toBe('')
+  })
+
+  it('does not send on Shift+Enter, while composing, or when blank', async () => {
+    const w = mount(MessageComposer)
+    const box = w.get('textarea')
+    await box.setValue('a')
+    await box.trigger('keydown', { key: 'Enter', shiftKey: true })
+    await box.trigger('keydown', { key: 'Enter', isComposing: true })
+    await box.setValue('   ')
+    await box.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('send')).toBeUndefined()
+  })
+
+  it('refuses a message over the limit, counted in code points, and says why', async () => {
+    const w = mount(MessageComposer, { props: { maxChars: 3 } })
+    const box = w.get('textarea')
+    await box.setValue('😀😀😀')
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+    await box.setValue('😀😀😀😀')
+    expect(w.get('[role="alert"]').text()).toContain('4 / 3')
+    await box.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('send')).toBeUndefined()
+  })
+
+  it('announces typing at most every 3 s and stops it on send', async () => {
+    const w = mount(MessageComposer)
+    const box = w.get('textarea')
+    await box.setValue('h')
+    await box.setValue('he')
+    expect(w.emitted('typing')).toEqual([[true]])
+    await box.trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('typing')).toEqual([[true], [false]])
+  })
+})

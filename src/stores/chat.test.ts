@@ -1,0 +1,55 @@
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { MessageFrame } from '../protocol'
+import { useChatStore } from './chat'
+
+const msg = (seq: number, role: MessageFrame['role'], text: string, clientMessageId?: string): MessageFrame => ({
+  type: 'message',
+  seq,
+  id: `m${seq}`,
+  role,
+  text,
+  sentAt: '2026-01-01T00:00:00.000Z',
+  ...(clientMessageId ? { clientMessageId } : {}),
+})
+
+describe('parley/chat', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  it('keeps entries in seq order and drops replays', () => {
+    const chat = useChatStore()
+    chat.receive([msg(2, 'bot', 'b')])
+    chat.receive([msg(1, 'bot', 'a'), msg(2, 'bot', 'b')])
+    expect(chat.entries.map((e) => e.seq)).toEqual([1, 2])
+  })
+
+  it('shows a pending message once, as sending, then as sent when its echo arrives', () => {
+    const chat = useChatStore()
+    chat.setPending([{ clientMessageId: 'c1', text: 'hi', createdAt: '2026-01-01T00:00:00.000Z', state: 'sending' }])
+    expect(chat.items).toMatchObject([{ kind: 'message', status: 'sending', text: 'hi' }])
+    chat.receive([msg(1, 'guest', 'hi', 'c1')])
+    expect(chat.items).toHaveLength(1)
+    expect(chat.items[0]).toMatchObject({ status: 'sent', seq: 1 })
+  })
+
+  it('counts unread agent and bot messages only while closed', () => {
+    const chat = useChatStore()
+    chat.receive([msg(1, 'bot', 'hello'), msg(2, 'guest', 'me', 'c')])
+    expect(chat.unread).toBe(1)
+    chat.setOpen(true)
+    expect(chat.unread).toBe(0)
+    chat.receive([msg(3, 'agent', 'x')])
+    expect(chat.unread).toBe(0)
+    chat.setOpen(false)
+    chat.receive([msg(4, 'agent', 'y')])
+    expect(chat.unread).toBe(1)
+  })
+
+  it('clears the typing line when the typist sends a message', () => {
+    const chat = useChatStore()
+    chat.setTyping({ type: 'typing', role: 'agent', active: true, author: { name: 'Ada' } })
+    expect(chat.typing).toEqual({ role: 'agent', name: 'Ada' })
+    chat.receive([msg(1, 'agent', 'done')])
+    expect(chat.typing).toBeUndefined()
+  })
+})
