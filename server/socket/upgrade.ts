@@ -27,7 +27,7 @@ export function originAllowed(request: FastifyRequest, allowed: ReadonlySet<stri
   const origin = request.headers.origin
   if (typeof origin !== 'string') return false
   const normalized = normalizeOrigin(origin)
-  return normalized !== undefined && normalized === origin.toLowerCase().replace(/\/$/, '') && allowed.has(normalized)
+  return normalized !== undefined && allowed.has(normalized)
 }
 
 /** Refuse the upgrade with 403 unless the Origin is allowed; returns false when it refused. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig, normalizeOrigin } from './config'
+
+describe('loadConfig', () => {
+  it('has working defaults: desk upstream, bot on, generated secrets, own origins allowed', () => {
+    const c = loadConfig({})
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, upstream: 'desk', deskBot: true, tokenSecretGenerated: true, deskTokenGenerated: true })
+    expect([...c.allowedOrigins]).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080'])
+    expect(c.limits).toMatchObject({ maxMessageChars: 4000, maxFrameBytes: 65536, msgRate: 5, msgBurst: 10 })
+  })
+
+  it('reports every problem at once, by variable name', () => {
+    try {
+      loadConfig({ PORT: 'eighty', PARLEY_ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path', PARLEY_TOKEN_SECRET: 'short', PARLEY_DESK_BOT: 'maybe' })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      const { problems } = err as ConfigError
+      expect(problems.join('\n')).toMatch(/PORT/)
+      expect(problems.join('\n')).toMatch(/PARLEY_ALLOWED_ORIGINS: "https:\/\/bad.example\/path"/)
+      expect(problems.join('\n')).toMatch(/PARLEY_TOKEN_SECRET/)
+      expect(problems.join('\n')).toMatch(/PARLEY_DESK_BOT/)
+      expect(problems).toHaveLength(4)
+    }
+  })
+
+  it('says clearly what this build cannot do yet instead of ignoring it', () => {
+    expect(() => loadConfig({ PARLEY_UPSTREAM: 'genesys' })).toThrow(/PARLEY_UPSTREAM=genesys is not available/)
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/)
+  })
+})
+
+describe('normalizeOrigin', () => {
+  it('keeps scheme, host and port only', () => {
+    expect(normalizeOrigin('https://Example.com:443')).toBe('https://example.com')
+    expect(normalizeOrigin('http://example.com:8080')).toBe('http://example.com:8080')
+    expect(normalizeOrigin('https://example.com/x')).toBeUndefined()
+    expect(normalizeOrigin('null')).toBeUndefined()
+    expect(normalizeOrigin('ftp://example.com')).toBeUndefined()
+  })
+})

@@ -1,0 +1,120 @@
+/**
+ * Helpers for BFF tests: an app on 127.0.0.1 with a known config, and a guest socket whose frames can be
+ * awaited one by one.
+ */
+import WebSocket from 'ws'
+import { parseServerFrame, type ServerFrame } from '../src/protocol'
+import { buildApp, type ParleyApp } from './app'
+import { loadConfig } from './config'
+
+export const ORIGIN = 'http://app.test'
+export const DESK_TOKEN = 'test-desk-token-0123456789'
+
+export interface TestApp extends ParleyApp {
+  url: string
+  wsUrl: string
+}
+
+export async function startTestApp(env: Record<string, string> = {}, botDelayMs = 5): Promise<TestApp> {
+  const config = loadConfig({
+    PORT: '0',
+    PARLEY_ALLOWED_ORIGINS: ORIGIN,
+    PARLEY_TOKEN_SECRET: 'test-secret-test-secret-test-secret!',
+    PARLEY_DESK_TOKEN: DESK_TOKEN,
+    PARLEY_DIST_DIR: '/nonexistent',
+    ...env,
+  })
+  const parley = await buildApp({ config, logger: false, botDelayMs })
+  await parley.app.listen({ host: '127.0.0.1', port: 0 })
+  const address = parley.app.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return { ...parley, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}` }
+}
+
+export interface CreatedGuest {
+  guestId: string
+  conversationId: string
+  guestToken: string
+  refreshToken: string
+}
+
+export async function createGuest(app: TestApp, body: unknown = {}): Promise<CreatedGuest> {
+  const res = await app.app.inject({ method: 'POST', url: '/api/guest-sessions', payload: body as object, headers: { origin: ORIGIN } })
+  if (res.statusCode !== 201) throw new Error(`guest creation failed: ${res.statusCode} ${res.body}`)
+  return res.json<CreatedGuest>()
+}
+
+/** A socket that records every frame and lets a test wait for the next one that matches. */
+export class TestSocket {
+  /** Frames received and not yet taken by `next`. */
+  readonly frames: ServerFrame[] = []
+  readonly unparseable: string[] = []
+  private waiters: { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = []
+  closed: Promise<{ code: number; reason: string }>
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const parsed = parseServerFrame(data.toString('utf8'))
+      if (!parsed.ok) return this.unparseable.push(data.toString('utf8'))
+      const i = this.waiters.findIndex((w) => w.match(parsed.value))
+      const waiter = i >= 0 ? this.waiters.splice(i, 1)[0] : undefined
+      if (waiter) waiter.resolve(parsed.value)
+      else this.frames.push(parsed.value)
+    })
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+  }
+
+  /** The next frame (already received or still to come) that matches. */
+  next<T extends ServerFrame['type']>(type: T, match: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+    const test = (f: ServerFrame): f is Extract<ServerFrame, { type: T }> => f.type === type && match(f as Extract<ServerFrame, { type: T }>)
+    const seen = this.frames.find(test)
+    if (seen) {
+      this.frames.splice(this.frames.indexOf(seen), 1)
+      return Promise.resolve(seen)
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${type}" frame within ${timeoutMs} ms`)), timeoutMs)
+      this.waiters.push({
+        match: test,
+        resolve: (f) => {
+          clearTimeout(timer)
+          resolve(f as Extract<ServerFrame, { type: T }>)
+        },
+      })
+    })
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame))
+  }
+
+  close(): void {
+    this.ws.close()
+  }
+}
+
+/** Open a socket; resolves with the socket once open, or rejects with the refused handshake's status. */
+/** `origin: null` sends no Origin header at all. */
+export function openSocket(url: string, protocols: string[], origin: string | null = ORIGIN): Promise<TestSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, origin ? { origin } : {})
+    const socket = new TestSocket(ws)
+    ws.on('open', () => resolve(socket))
+    ws.on('unexpected-response', (req, res) => {
+      // release the refused connection, or the server's close() would wait for it
+      req.destroy()
+      reject(new HandshakeRefused(res.statusCode ?? 0))
+    })
+    ws.on('error', (err) => reject(err))
+  })
+}
+
+export class HandshakeRefused extends Error {
+  constructor(readonly status: number) {
+    super(`handshake refused with ${status}`)
+  }
+}
+
+export async function openGuestSocket(app: TestApp, guest: CreatedGuest): Promise<TestSocket> {
+  return openSocket(`${app.wsUrl}/api/socket`, ['parley.v1', `parley.token.${guest.guestToken}`])
+}

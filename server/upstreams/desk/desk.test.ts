@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseDeskServerFrame, type DeskServerFrame } from '../../../src/protocol'
+import { createGuest, DESK_TOKEN, HandshakeRefused, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../test-support'
+import WebSocket from 'ws'
+import { botAnswer } from './bot'
+
+let app: TestApp
+beforeEach(async () => {
+  app = await startTestApp()
+})
+afterEach(() => app.app.close())
+
+function openDesk(token = DESK_TOKEN): Promise<{ ws: WebSocket; next: (type: DeskServerFrame['type'], match?: (f: DeskServerFrame) => boolean) => Promise<DeskServerFrame> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${app.wsUrl}/api/desk/socket`, ['parley.desk.v1', `parley.token.${token}`], { origin: ORIGIN })
+    const frames: DeskServerFrame[] = []
+    const waiters: { match: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = []
+    ws.on('message', (data: Buffer) => {
+      const f = parseDeskServerFrame(data.toString('utf8'))
+      if (!f) return
+      const i = waiters.findIndex((w) => w.match(f))
+      if (i >= 0) waiters.splice(i, 1)[0]?.resolve(f)
+      else frames.push(f)
+    })
+    const next = (type: DeskServerFrame['type'], match: (f: DeskServerFrame) => boolean = () => true): Promise<DeskServerFrame> => {
+      const test = (f: DeskServerFrame) => f.type === type && match(f)
+      const i = frames.findIndex(test)
+      if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0] as DeskServerFrame)
+      return new Promise((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`no desk "${type}" frame`)), 5000)
+        waiters.push({ match: test, resolve: (f) => (clearTimeout(t), res(f)) })
+      })
+    }
+    ws.on('open', () => resolve({ ws, next }))
+    ws.on('unexpected-response', (req, res) => {
+      // release the refused connection, or the server's close() would wait for it
+      req.destroy()
+      reject(new HandshakeRefused(res.statusCode ?? 0))
+    })
+  })
+}
+
+describe('desk socket', () => {
+  it('refuses a wrong desk token with 401', async () => {
+    await expect(openDesk('wrong-token-wrong-token')).rejects.toMatchObject({ status: 401 })
+  })
+
+  it('lists conversations with unread counts, opens a transcript, and the agent reply reaches the guest; the bot steps back', async () => {
+    const guest = await createGuest(app, { displayName: 'Bo' })
+    const g = await openGuestSocket(app, guest)
+    await g.next('ready')
+    g.send({ type: 'send', clientMessageId: 'q1', text: 'Need a human' })
+    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Need a human'))
+
+    const desk = await openDesk()
+    const list = await desk.next('conversations')
+    const row = list.type === 'conversations' ? list.conversations.find((c) => c.id === guest.conversationId) : undefined
+    expect(row).toMatchObject({ guestName: 'Bo', unread: 1, status: 'open' })
+    expect(row?.lastMessage?.role).toBe('bot')
+
+    desk.ws.send(JSON.stringify({ type: 'open', conversationId: guest.conversationId }))
+    const transcript = await desk.next('transcript')
+    expect(transcript.type === 'transcript' && transcript.entries.map((e) => e.seq)).toEqual([1, 2, 3])
+    await desk.next('conversation', (f) => f.type === 'conversation' && f.conversation.unread === 0)
+
+    desk.ws.send(JSON.stringify({ type: 'reply', conversationId: guest.conversationId, clientMessageId: 'a1', text: 'Hi, I am Ada.', agentName: 'Ada' }))
+    expect(await g.next('event')).toMatchObject({ kind: 'agent-joined', author: { name: 'Ada' } })
+    expect(await g.next('message', (m) => m.role === 'agent')).toMatchObject({ text: 'Hi, I am Ada.', author: { name: 'Ada' } })
+
+    // after a human replied, a guest message gets no bot answer: the next transcript entry is the agent's
+    g.send({ type: 'send', clientMessageId: 'q2', text: 'Thanks' })
+    await g.next('ack', (a) => a.clientMessageId === 'q2')
+    desk.ws.send(JSON.stringify({ type: 'reply', conversationId: guest.conversationId, clientMessageId: 'a2', text: 'Anything else?', agentName: 'Ada' }))
+    await g.next('message', (m) => m.text === 'Anything else?')
+    const { entries } = await app.store.readBefore(guest.conversationId, undefined, 100)
+    expect(entries.filter((e) => e.type === 'message' && e.role === 'bot')).toHaveLength(2)
+
+    desk.ws.send(JSON.stringify({ type: 'end', conversationId: guest.conversationId }))
+    expect(await g.next('event', (e) => e.kind === 'conversation-ended')).toBeTruthy()
+    g.send({ type: 'send', clientMessageId: 'q3', text: 'Hello?' })
+    expect((await g.next('error')).code).toBe('conversation_ended')
+    desk.ws.close()
+    g.close()
+  })
+
+  it('shows guest typing to the desk and agent typing to the guest', async () => {
+    const guest = await createGuest(app)
+    const g = await openGuestSocket(app, guest)
+    await g.next('ready')
+    const desk = await openDesk()
+    await desk.next('conversations')
+    g.send({ type: 'typing', active: true })
+    expect(await desk.next('guest-typing')).toEqual({ type: 'guest-typing', conversationId: guest.conversationId, active: true })
+    desk.ws.send(JSON.stringify({ type: 'typing', conversationId: guest.conversationId, active: true, agentName: 'Ada' }))
+    expect(await g.next('typing', (t) => t.role === 'agent')).toEqual({ type: 'typing', role: 'agent', active: true, author: { name: 'Ada' } })
+    desk.ws.close()
+    g.close()
+  })
+})
