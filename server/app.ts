@@ -71,10 +71,11 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     request.url.startsWith('/api/') ? sendProblem(reply, 404, 'not_found', 'No such route.') : reply.code(404).type('text/plain').send('Not found'),
   )
 
-  // A foreign Origin is refused on every API route, not only left without CORS headers.
+  // A foreign Origin is refused on every API route, not only left without CORS headers. Socket upgrades
+  // are checked by their own routes: a reply from this early hook would leave the upgraded socket open.
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin
-    if (origin === undefined || !request.url.startsWith('/api/')) return
+    if (origin === undefined || !request.url.startsWith('/api/') || request.headers.upgrade !== undefined) return
     const normalized = normalizeOrigin(origin)
     if (!normalized || !config.allowedOrigins.has(normalized))
       return sendProblem(reply, 403, 'forbidden_origin', 'This Origin is not allowed.')

@@ -22,7 +22,7 @@ import type { ConversationRecord, ConversationStore } from '../stores/types'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 import { createTokenBucket, type TokenBucket } from './bucket'
-import { offeredProtocols, offeredToken, requireOrigin } from './upgrade'
+import { offeredProtocols, offeredToken, refuseForeignOrigin } from './upgrade'
 
 /** Replays longer than this send `reset` instead: the widget refetches over HTTP. */
 const MAX_REPLAY = 500
@@ -107,7 +107,8 @@ export function registerGuestSocket(
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        if (!(await requireOrigin(request, reply, config.allowedOrigins))) return
+        const refused = refuseForeignOrigin(request, reply, config.allowedOrigins)
+        if (refused) return refused
         const token = offeredToken(request)
         if (!offeredProtocols(request).includes(PROTOCOL) || !token)
           return sendProblem(reply, 401, 'unauthorized', `Offer the subprotocols "${PROTOCOL}" and "parley.token.<guestToken>".`)

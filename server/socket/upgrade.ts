@@ -30,11 +30,12 @@ export function originAllowed(request: FastifyRequest, allowed: ReadonlySet<stri
   return normalized !== undefined && allowed.has(normalized)
 }
 
-/** Refuse the upgrade with 403 unless the Origin is allowed; returns false when it refused. */
-export async function requireOrigin(request: FastifyRequest, reply: FastifyReply, allowed: ReadonlySet<string>): Promise<boolean> {
-  if (originAllowed(request, allowed)) return true
-  await sendProblem(reply, 403, 'forbidden_origin', 'This Origin may not open a socket.')
-  return false
+/**
+ * Refuse the upgrade with 403 unless the Origin is allowed. Returns the sent reply when it refused, which
+ * the hook must return so Fastify stops there.
+ */
+export function refuseForeignOrigin(request: FastifyRequest, reply: FastifyReply, allowed: ReadonlySet<string>): FastifyReply | undefined {
+  return originAllowed(request, allowed) ? undefined : sendProblem(reply, 403, 'forbidden_origin', 'This Origin may not open a socket.')
 }
 
 /** Constant-time comparison of two secrets of any length (hashing first makes the lengths equal). */

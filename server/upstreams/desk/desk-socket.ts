@@ -16,7 +16,7 @@ import {
 import type { Config } from '../../config'
 import { appendEvent, appendMessage, endConversation } from '../../conversations'
 import { sendProblem } from '../../problem'
-import { offeredProtocols, offeredToken, requireOrigin, sameSecret } from '../../socket/upgrade'
+import { offeredProtocols, offeredToken, refuseForeignOrigin, sameSecret } from '../../socket/upgrade'
 import type { ConversationStore } from '../../stores/types'
 import { summarize } from './summaries'
 
@@ -30,10 +30,12 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        if (!(await requireOrigin(request, reply, config.allowedOrigins))) return
+        const refused = refuseForeignOrigin(request, reply, config.allowedOrigins)
+        if (refused) return refused
         const token = offeredToken(request)
         if (!offeredProtocols(request).includes(DESK_PROTOCOL) || !token || !sameSecret(token, config.deskToken))
-          await sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
+          return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
+        return undefined
       },
     },
     (socket: WebSocket, request) => {
