@@ -2,7 +2,7 @@
  * E2E against the built demo and desk, served by a real BFF on 127.0.0.1, in the system Chromium.
  */
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM_ARGS, findChromium } from './tests/support/chromium'
+import { CHROMIUM_ARGS, findChromium } from './tests/support/chromium.mjs'
 
 export const E2E_PORT = Number(process.env.PARLEY_E2E_PORT ?? 18190)
 export const E2E_DESK_TOKEN = 'e2e-desk-token-0123456789'

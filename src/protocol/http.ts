@@ -4,7 +4,7 @@
  */
 import type { TranscriptEntry } from './frames'
 import { parseTranscriptEntry } from './parse'
-import { asObject, readBoolean, readField, readId, readSeq, readString } from './read'
+import { asObject, readBoolean, readField, readId, readString } from './read'
 
 /** `POST /api/guest-sessions` body. */
 export interface CreateGuestSessionBody {

@@ -37,7 +37,6 @@ export function normalizeText(text: string): string {
   return text
     .replace(LONE_SURROGATE, '\uFFFD')
     .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex -- the point is to remove control characters
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
 }
 

@@ -1,11 +1,13 @@
+// Shared by playwright.config.ts and scripts/test.mjs (plain JS so the test script can load it).
 /**
  * Where the system Chromium is (Debian's `chromium`); Playwright never downloads a browser here.
  */
 import { existsSync } from 'node:fs'
 
-export function findChromium(): string | undefined {
+/** @returns {string | undefined} */
+export function findChromium() {
   const candidates = [process.env.PARLEY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p): p is string => typeof p === 'string' && p.length > 0,
+    (p) => typeof p === 'string' && p.length > 0,
   )
   return candidates.find((p) => existsSync(p))
 }
