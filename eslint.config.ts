@@ -4,9 +4,9 @@
  * components → composables → (stores, client) → protocol, server → protocol; nothing imports demo, desk,
  * tests; the server never imports UI.
  */
-import { createNodeResolver, importX } from 'eslint-plugin-import-x'
 import pluginVue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
+import parley from './eslint/import-directions.mjs'
 
 const zone = (target: string, from: string[], message: string) => ({ target, from, message })
 
@@ -19,8 +19,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.js', '.mjs'] })] },
+    plugins: { parley },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
@@ -35,7 +34,7 @@ export default tseslint.config(
       'vue/html-indent': 'off',
       'vue/html-closing-bracket-newline': 'off',
       'vue/multiline-html-element-content-newline': 'off',
-      'import-x/no-restricted-paths': [
+      'parley/import-directions': [
         'error',
         {
           zones: [

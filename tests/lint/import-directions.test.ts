@@ -8,7 +8,7 @@ const eslint = new ESLint({ cwd: process.cwd() })
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath })
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'import-x/no-restricted-paths').map((m) => m.message)
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'parley/import-directions').map((m) => m.message)
 }
 
 describe('import directions', () => {
