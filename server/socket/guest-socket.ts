@@ -22,7 +22,7 @@ import type { ConversationRecord, ConversationStore } from '../stores/types'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 import { createTokenBucket, type TokenBucket } from './bucket'
-import { offeredProtocols, offeredToken, refuseForeignOrigin } from './upgrade'
+import { offeredCredential } from './upgrade'
 
 /** Replays longer than this send `reset` instead: the widget refetches over HTTP. */
 const MAX_REPLAY = 500
@@ -107,12 +107,9 @@ export function registerGuestSocket(
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        const refused = refuseForeignOrigin(request, reply, config.allowedOrigins)
-        if (refused) return refused
-        const token = offeredToken(request)
-        if (!offeredProtocols(request).includes(PROTOCOL) || !token)
-          return sendProblem(reply, 401, 'unauthorized', `Offer the subprotocols "${PROTOCOL}" and "parley.token.<guestToken>".`)
-        const verified = await tokens.verify(token)
+        const offered = offeredCredential(request, reply, config.allowedOrigins, PROTOCOL)
+        if ('refused' in offered) return offered.refused
+        const verified = await tokens.verify(offered.token)
         if (!verified.ok) return sendProblem(reply, 401, 'unauthorized', `The guest token is ${verified.reason}.`)
         if (limitsFor(verified.claims.guestId).sockets.size >= config.limits.socketsPerGuest) {
           reply.header('retry-after', '5')

@@ -44,3 +44,22 @@ export function sameSecret(a: string, b: string): boolean {
   const hb = createHash('sha256').update(b).digest()
   return timingSafeEqual(ha, hb)
 }
+
+/**
+ * The checks every socket route makes before upgrading: an allowed Origin (else 403), the route's own
+ * subprotocol and a `parley.token.<token>` credential (else 401). Returns the offered token, or the sent
+ * refusal, which the hook must return.
+ */
+export function offeredCredential(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  allowed: ReadonlySet<string>,
+  protocol: string,
+): { token: string } | { refused: FastifyReply } {
+  const refused = refuseForeignOrigin(request, reply, allowed)
+  if (refused) return { refused }
+  const token = offeredToken(request)
+  if (!offeredProtocols(request).includes(protocol) || !token)
+    return { refused: sendProblem(reply, 401, 'unauthorized', `Offer the subprotocols "${protocol}" and "parley.token.<token>".`) }
+  return { token }
+}

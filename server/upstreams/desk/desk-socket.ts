@@ -16,7 +16,7 @@ import {
 import type { Config } from '../../config'
 import { appendEvent, appendMessage, endConversation } from '../../conversations'
 import { sendProblem } from '../../problem'
-import { offeredProtocols, offeredToken, refuseForeignOrigin, sameSecret } from '../../socket/upgrade'
+import { offeredCredential, sameSecret } from '../../socket/upgrade'
 import type { ConversationStore } from '../../stores/types'
 import { summarize } from './summaries'
 
@@ -30,11 +30,9 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
     {
       websocket: true,
       preValidation: async (request, reply) => {
-        const refused = refuseForeignOrigin(request, reply, config.allowedOrigins)
-        if (refused) return refused
-        const token = offeredToken(request)
-        if (!offeredProtocols(request).includes(DESK_PROTOCOL) || !token || !sameSecret(token, config.deskToken))
-          return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
+        const offered = offeredCredential(request, reply, config.allowedOrigins, DESK_PROTOCOL)
+        if ('refused' in offered) return offered.refused
+        if (!sameSecret(offered.token, config.deskToken)) return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
         return undefined
       },
     },
