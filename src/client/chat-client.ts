@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_MESSAGE_CHARS,
   hasContent,
   normalizeText,
+  parseGuestSession,
   type CreateGuestSessionBody,
   type ErrorFrame,
   type GuestSession,
@@ -24,7 +25,6 @@ import { createEmitter } from './emitter'
 import { createOutbox, type OutboxItem } from './outbox'
 import { defaultSocketFactory, type SocketFactory } from './socket'
 import { safeRead, safeWrite, type StorageLike } from './storage'
-import { parseGuestSession } from '../protocol'
 
 export interface ChatClientEvents {
   session: GuestSession | undefined
@@ -102,9 +102,14 @@ function readResumePoint(raw: unknown): ResumePoint | undefined {
 
 const REFRESH_MARGIN_MS = 60_000
 
+/** The storage keys a client with this `storageKey` uses. */
+export function storageKeys(storageKey = 'parley'): { session: string; resume: string; outbox: string } {
+  return { session: `${storageKey}:session`, resume: `${storageKey}:resume`, outbox: `${storageKey}:outbox` }
+}
+
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const { storage, storageKey = 'parley', maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS } = options
-  const keys = { session: `${storageKey}:session`, resume: `${storageKey}:resume`, outbox: `${storageKey}:outbox` }
+  const keys = storageKeys(storageKey)
   const events = createEmitter<ChatClientEvents>()
   const bff = createBffClient(options.fetch ? { baseUrl: options.bffUrl, fetch: options.fetch } : { baseUrl: options.bffUrl })
   let memorySession: GuestSession | undefined
@@ -241,7 +246,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return { url: new URL(session.socketUrl, options.bffUrl.replace(/^http/, 'ws')).toString(), token: session.guestToken }
     },
     onFrame,
-    onOpen: () => undefined,
     onState: (state) => events.emit('connection', state),
     onAuthProblem: () => refreshTokens().catch(report),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),

@@ -11,7 +11,6 @@ function setup(overrides: Partial<ConnectionOptions> = {}) {
     credentials: async () => ({ url: 'ws://bff/api/socket', token: 'tok' }),
     socket: factory,
     onFrame: (f) => frames.push(f),
-    onOpen: () => undefined,
     onState: (s) => states.push(s),
     onAuthProblem,
     heartbeatMs: 1000,

@@ -21,8 +21,6 @@ export interface ConnectionOptions {
   credentials: () => Promise<{ url: string; token: string } | undefined>
   socket: SocketFactory
   onFrame: (frame: ServerFrame) => void
-  /** The socket is open: resume and flush the outbox from here. */
-  onOpen: () => void
   onState: (state: ConnectionState) => void
   /** Close 4001, or handshakes failing without ever opening: refresh (or recreate) the session. */
   onAuthProblem: () => Promise<void>
@@ -124,7 +122,6 @@ export function createConnection(options: ConnectionOptions): Connection {
       setState({ status: 'open' })
       armDeadTimer()
       pingTimer = setInterval(() => send({ type: 'ping' }), heartbeatMs)
-      options.onOpen()
     }
     socket.onmessage = (event: { data: unknown }) => {
       armDeadTimer()

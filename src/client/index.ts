@@ -2,7 +2,7 @@
  * @module client
  * The framework-free client: the widget's engine and the headless client for Node.
  */
-export { createChatClient, type ChatClient, type ChatClientEvents, type ChatClientOptions, type SessionHolder } from './chat-client'
+export { createChatClient, storageKeys, type ChatClient, type ChatClientEvents, type ChatClientOptions, type SessionHolder } from './chat-client'
 export { createBffClient, BffError, type BffClient, type BffClientOptions } from './bff-http'
 export { createConnection, type Connection, type ConnectionOptions, type ConnectionState } from './connection'
 export { backoffDelay, type BackoffOptions } from './backoff'

@@ -6,7 +6,7 @@
 import { tryOnScopeDispose } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
 import { inject, toValue, type MaybeRefOrGetter, type Ref } from 'vue'
-import { createChatClient, type ChatClient, type StorageLike } from '../client'
+import { createChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
 import type { CreateGuestSessionBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
@@ -75,7 +75,7 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     void client.start()
   }
   // a returning guest (stored session) reconnects right away so unread counts work while closed
-  if (options.immediate || storage?.getItem('parley:session')) start()
+  if (options.immediate || storage?.getItem(storageKeys().session)) start()
 
   tryOnScopeDispose(() => client.stop())
 
