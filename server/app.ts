@@ -7,8 +7,9 @@ import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyWebsocket from '@fastify/websocket'
+import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { CloseCode, PROTOCOL } from '../src/protocol'
+import { PROTOCOL } from '../src/protocol'
 import { normalizeOrigin, type Config } from './config'
 import { problem, sendProblem } from './problem'
 import { guestSessionRoutes } from './routes/guest-sessions'
@@ -37,8 +38,13 @@ export interface ParleyApp {
   app: FastifyInstance
   store: ConversationStore
   upstream: Upstream
-  /** Stop taking work: /readyz turns 503, sockets are closed with 1012, then the server closes. */
+  /**
+   * Stop taking work: /readyz turns 503 and new sockets are refused; open sockets are closed with 1012
+   * spread over `config.drainMs` once their frames are handled; then the server and the store close.
+   */
   drain(): Promise<void>
+  /** Open guest sockets on this node. */
+  guestSockets(): number
 }
 
 /** Paths and headers that must never reach logs. */
@@ -53,7 +59,16 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     // a slowloris handshake is cut after 10 s instead of Node's 60 s
     http: { headersTimeout: 10_000, requestTimeout: 30_000 },
   })
-  const store = deps.store ?? createMemoryStore()
+  const store =
+    deps.store ??
+    createMemoryStore(
+      config.dataDir
+        ? {
+            snapshotFile: join(config.dataDir, 'store.json'),
+            onSnapshotError: (err, movedTo) => app.log.error({ err, movedTo }, 'the store snapshot was unreadable and was moved aside; starting empty'),
+          }
+        : {},
+    )
   const tokens = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.guestTokenTtlSeconds, store })
   const upstream = deps.upstream
     ? deps.upstream({ config, store, log: app.log })
@@ -133,8 +148,9 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     upstream,
     async drain() {
       draining = true
-      hub?.closeAll(CloseCode.Restarting, 'server restarting')
+      await hub?.drain(config.drainMs)
       await app.close()
     },
+    guestSockets: () => hub?.count() ?? 0,
   }
 }

@@ -39,6 +39,10 @@ export interface Config {
   distDir: string
   /** Server ping interval for sockets, ms. */
   heartbeatMs: number
+  /** On SIGTERM, guest sockets are closed (1012) at random moments within this window, ms. */
+  drainMs: number
+  /** Where the in-memory store keeps its snapshot across graceful restarts; unset → nothing is written. */
+  dataDir: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -157,6 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     distDir: str('PARLEY_DIST_DIR', new URL('../dist', import.meta.url).pathname),
     heartbeatMs: int('PARLEY_HEARTBEAT_MS', 25_000, 100, 600_000),
+    drainMs: int('PARLEY_DRAIN_MS', 10_000, 0, 25_000),
+    dataDir: env.PARLEY_DATA_DIR || undefined,
   }
   if (config.limits.maxMessageChars * 4 + 1024 > config.limits.maxFrameBytes)
     problems.push('PARLEY_MAX_FRAME_BYTES must leave room for a full message: at least 4 × PARLEY_MAX_MESSAGE_CHARS + 1024.')

@@ -47,3 +47,15 @@ export async function endConversation(store: ConversationStore, conversationId: 
   await store.updateConversation(conversationId, { status: 'ended' })
   await appendEvent(store, conversationId, 'conversation-ended')
 }
+
+/** Move a receipt mark forward (never back): `deliveredSeq` once the upstream took a message, `deskReadSeq` once an agent saw it. */
+export async function advanceReceipt(
+  store: ConversationStore,
+  conversationId: string,
+  field: 'deliveredSeq' | 'deskReadSeq',
+  seq: number,
+): Promise<void> {
+  const c = await store.getConversation(conversationId)
+  if (!c || c[field] >= seq) return
+  await store.updateConversation(conversationId, { [field]: seq })
+}

@@ -2,13 +2,15 @@
  * Helpers for BFF tests: an app on 127.0.0.1 with a known config, and a guest socket whose frames can be
  * awaited one by one.
  */
+import { SignJWT } from 'jose'
 import WebSocket from 'ws'
-import { parseServerFrame, type ServerFrame } from '../src/protocol'
+import { parseDeskServerFrame, parseServerFrame, type DeskServerFrame, type ServerFrame } from '../src/protocol'
 import { buildApp, type ParleyApp } from './app'
 import { loadConfig } from './config'
 
 export const ORIGIN = 'http://app.test'
 export const DESK_TOKEN = 'test-desk-token-0123456789'
+export const TOKEN_SECRET = 'test-secret-test-secret-test-secret!'
 
 export interface TestApp extends ParleyApp {
   url: string
@@ -19,9 +21,10 @@ export async function startTestApp(env: Record<string, string> = {}, botDelayMs 
   const config = loadConfig({
     PORT: '0',
     PARLEY_ALLOWED_ORIGINS: ORIGIN,
-    PARLEY_TOKEN_SECRET: 'test-secret-test-secret-test-secret!',
+    PARLEY_TOKEN_SECRET: TOKEN_SECRET,
     PARLEY_DESK_TOKEN: DESK_TOKEN,
     PARLEY_DIST_DIR: '/nonexistent',
+    PARLEY_DRAIN_MS: '200',
     ...env,
   })
   const parley = await buildApp({ config, logger: false, botDelayMs })
@@ -117,4 +120,47 @@ export class HandshakeRefused extends Error {
 
 export async function openGuestSocket(app: TestApp, guest: CreatedGuest): Promise<TestSocket> {
   return openSocket(`${app.wsUrl}/api/socket`, ['parley.v1', `parley.token.${guest.guestToken}`])
+}
+
+/** The agent console's socket, with a way to wait for the next frame of a type. */
+export function openDeskSocket(app: TestApp, token = DESK_TOKEN): Promise<{ ws: WebSocket; next: (type: DeskServerFrame['type'], match?: (f: DeskServerFrame) => boolean) => Promise<DeskServerFrame> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${app.wsUrl}/api/desk/socket`, ['parley.desk.v1', `parley.token.${token}`], { origin: ORIGIN })
+    const frames: DeskServerFrame[] = []
+    const waiters: { match: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = []
+    ws.on('message', (data: Buffer) => {
+      const f = parseDeskServerFrame(data.toString('utf8'))
+      if (!f) return
+      const i = waiters.findIndex((w) => w.match(f))
+      if (i >= 0) waiters.splice(i, 1)[0]?.resolve(f)
+      else frames.push(f)
+    })
+    const next = (type: DeskServerFrame['type'], match: (f: DeskServerFrame) => boolean = () => true): Promise<DeskServerFrame> => {
+      const test = (f: DeskServerFrame) => f.type === type && match(f)
+      const i = frames.findIndex(test)
+      if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0] as DeskServerFrame)
+      return new Promise((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`no desk "${type}" frame`)), 5000)
+        waiters.push({ match: test, resolve: (f) => (clearTimeout(t), res(f)) })
+      })
+    }
+    ws.on('open', () => resolve({ ws, next }))
+    ws.on('unexpected-response', (req, res) => {
+      // release the refused connection, or the server's close() would wait for it
+      req.destroy()
+      reject(new HandshakeRefused(res.statusCode ?? 0))
+    })
+  })
+}
+
+/** A guest token like the BFF's own, expiring in `seconds` (shorter than the configurable minimum). */
+export function signGuestToken(guest: CreatedGuest, seconds: number): Promise<string> {
+  return new SignJWT({ cid: guest.conversationId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(guest.guestId)
+    .setAudience('parley-socket')
+    .setIssuer('parley')
+    .setJti(crypto.randomUUID())
+    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+    .sign(new TextEncoder().encode(TOKEN_SECRET))
 }

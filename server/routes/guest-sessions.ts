@@ -76,6 +76,7 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         status: 'open',
         lastSeq: 0,
         deskReadSeq: 0,
+        deliveredSeq: 0,
         humanJoined: false,
         upstreamOpened: false,
         createdAt: now,

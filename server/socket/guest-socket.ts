@@ -16,7 +16,7 @@ import {
   type ServerFrame,
 } from '../../src/protocol'
 import type { Config } from '../config'
-import { appendMessage } from '../conversations'
+import { advanceReceipt, appendMessage } from '../conversations'
 import { sendProblem } from '../problem'
 import type { ConversationRecord, ConversationStore } from '../stores/types'
 import type { GuestClaims, TokenService } from '../tokens'
@@ -26,6 +26,8 @@ import { offeredCredential } from './upgrade'
 
 /** Replays longer than this send `reset` instead: the widget refetches over HTTP. */
 const MAX_REPLAY = 500
+/** How long a slow consumer has to read its close frame before the socket is cut. */
+const SLOW_CONSUMER_GRACE_MS = 5000
 /** Rate-limited frames tolerated before the socket is closed with 4008. */
 const MAX_VIOLATIONS = 50
 
@@ -37,8 +39,11 @@ interface GuestLimits {
 }
 
 export interface GuestSocketHub {
-  /** Close every guest socket with `code` (1012 on shutdown). */
-  closeAll(code: number, reason: string): void
+  /**
+   * Shutdown: refuse new sockets, then close each open one with 1012 at a random moment within `windowMs`
+   * (so reconnects spread out instead of stampeding), once the frames it already sent are handled.
+   */
+  drain(windowMs: number): Promise<void>
   count(): number
 }
 
@@ -55,7 +60,9 @@ export function registerGuestSocket(
   const { config, store, tokens, upstream } = deps
   const limits = new Map<string, GuestLimits>()
   const alive = new WeakMap<WebSocket, boolean>()
-  const sockets = new Set<WebSocket>()
+  /** Open sockets, each with a way to wait until the frames it sent so far are handled. */
+  const sockets = new Map<WebSocket, () => Promise<void>>()
+  let draining = false
   const opening = new Map<string, Promise<void>>()
 
   const limitsFor = (guestId: string): GuestLimits => {
@@ -74,7 +81,7 @@ export function registerGuestSocket(
 
   // one timer for all sockets: ping, and terminate those that missed the previous pong
   const heartbeat = setInterval(() => {
-    for (const ws of sockets) {
+    for (const ws of sockets.keys()) {
       if (alive.get(ws) === false) {
         ws.terminate()
         continue
@@ -107,6 +114,10 @@ export function registerGuestSocket(
     {
       websocket: true,
       preValidation: async (request, reply) => {
+        if (draining) {
+          reply.header('retry-after', '1')
+          return sendProblem(reply, 503, 'unavailable', 'The server is restarting.')
+        }
         const offered = offeredCredential(request, reply, config.allowedOrigins, PROTOCOL)
         if ('refused' in offered) return offered.refused
         const verified = await tokens.verify(offered.token)
@@ -121,23 +132,41 @@ export function registerGuestSocket(
     (socket: WebSocket, request: FastifyRequest) => {
       const claims = request.guestClaims
       if (!claims) return socket.close(CloseCode.Forbidden, 'unauthenticated')
+      const { guestId, conversationId } = claims
       const guestLimits = limitsFor(claims.guestId)
       guestLimits.sockets.add(socket)
-      sockets.add(socket)
+      sockets.set(socket, () => queue)
       alive.set(socket, true)
       socket.on('pong', () => alive.set(socket, true))
 
       const send = (frame: ServerFrame): void => {
         if (socket.readyState !== socket.OPEN) return
         if (socket.bufferedAmount > config.limits.slowConsumerBytes) {
-          socket.close(CloseCode.Policy, 'slow consumer')
+          // the guest stopped reading: send nothing more, let it resume from its last seq; a peer that does
+          // not even read the close frame is cut after a grace period so its buffer is freed
+          socket.close(CloseCode.SlowConsumer, 'slow consumer')
+          setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref()
           return
         }
         socket.send(JSON.stringify(frame))
       }
 
+      // receipt marks this socket has announced; a mark moves forward only
+      const announced = { delivered: 0, read: 0 }
+      const sendReceipts = (c: Pick<ConversationRecord, 'deliveredSeq' | 'deskReadSeq'>): void => {
+        if (c.deliveredSeq > announced.delivered) {
+          announced.delivered = c.deliveredSeq
+          send({ type: 'receipt', status: 'delivered', upToSeq: c.deliveredSeq })
+        }
+        if (c.deskReadSeq > announced.read) {
+          announced.read = c.deskReadSeq
+          send({ type: 'receipt', status: 'read', upToSeq: c.deskReadSeq })
+        }
+      }
+
       const unsubscribe = store.subscribe((event) => {
         if (event.type === 'entry' && event.conversationId === claims.conversationId) send(event.entry)
+        else if (event.type === 'conversation' && event.conversation.id === claims.conversationId) sendReceipts(event.conversation)
         else if (event.type === 'signal' && event.conversationId === claims.conversationId && event.signal.role !== 'guest') {
           const { role, active, author } = event.signal
           send(author ? { type: 'typing', role, active, author } : { type: 'typing', role, active })
@@ -145,10 +174,13 @@ export function registerGuestSocket(
       })
 
       // the token expires while the socket is open: tell the client to refresh and reconnect
-      const expiry = setTimeout(
-        () => socket.close(CloseCode.TokenExpired, 'token expired'),
-        Math.max(0, claims.expiresAt * 1000 - Date.now()),
-      )
+      // (a client that refreshed in time sent an `auth` frame, which moves this deadline)
+      let expiry: ReturnType<typeof setTimeout> | undefined
+      const expireAt = (expiresAt: number): void => {
+        clearTimeout(expiry)
+        expiry = setTimeout(() => socket.close(CloseCode.TokenExpired, 'token expired'), Math.max(0, expiresAt * 1000 - Date.now()))
+      }
+      expireAt(claims.expiresAt)
 
       socket.on('close', () => {
         clearTimeout(expiry)
@@ -171,6 +203,12 @@ export function registerGuestSocket(
           case 'read':
             // read state of agent messages is not tracked yet; accepted so clients may send it
             return
+          case 'auth': {
+            const verified = await tokens.verify(frame.token)
+            if (!verified.ok || verified.claims.guestId !== guestId || verified.claims.conversationId !== conversationId)
+              return send({ type: 'error', code: 'unauthorized', message: 'The new token was not accepted; reconnect with it.' })
+            return expireAt(verified.claims.expiresAt)
+          }
           case 'typing': {
             const wait = guestLimits.typing.take()
             if (wait) return violation({ type: 'error', code: 'rate_limited', message: 'Typing updates are limited.', retryAfterMs: wait })
@@ -204,8 +242,9 @@ export function registerGuestSocket(
             const author = { name: c.guestName }
             const { entry, duplicate } = await appendMessage(store, c.id, { role: 'guest', text, author, clientMessageId }, clientMessageId)
             send({ type: 'ack', clientMessageId, seq: entry.seq })
-            if (!duplicate) await upstream.guestMessage(c, entry)
-            return
+            if (duplicate) return
+            await upstream.guestMessage(c, entry)
+            return advanceReceipt(store, c.id, 'deliveredSeq', entry.seq)
           }
         }
       }
@@ -233,7 +272,8 @@ export function registerGuestSocket(
         .then(async () => {
           const c = await store.getConversation(claims.conversationId)
           if (!c) return socket.close(CloseCode.Forbidden, 'conversation not found')
-          send({ type: 'ready', guestId: claims.guestId, conversationId: c.id, epoch: c.epoch, lastSeq: c.lastSeq })
+          send({ type: 'ready', guestId: claims.guestId, conversationId: c.id, epoch: c.epoch, lastSeq: c.lastSeq, heartbeatMs: config.heartbeatMs })
+          sendReceipts(c)
           await ensureUpstream(c)
         })
         .catch((err: unknown) => {
@@ -244,8 +284,15 @@ export function registerGuestSocket(
   )
 
   return {
-    closeAll(code, reason) {
-      for (const ws of sockets) ws.close(code, reason)
+    async drain(windowMs) {
+      draining = true
+      await Promise.all(
+        [...sockets].map(async ([ws, settled]) => {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * windowMs))
+          await settled()
+          ws.close(CloseCode.Restarting, 'server restarting')
+        }),
+      )
     },
     count: () => sockets.size,
   }

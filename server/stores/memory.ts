@@ -1,8 +1,10 @@
 /**
  * @module server/stores/memory
- * The single-process store: everything in Maps. Data lives as long as the process; a restart loses it,
- * which the widget detects (unknown guest → new session). Use Redis for more than one node.
+ * The single-process store: everything in Maps. Data lives as long as the process, or across graceful
+ * restarts with a snapshot file; a crash loses it, which the widget detects (unknown guest → new session).
+ * Use Redis for more than one node.
  */
+import { renameSync } from 'node:fs'
 import type { TranscriptEntry } from '../../src/protocol'
 import type {
   AppendResult,
@@ -15,6 +17,7 @@ import type {
   StoreEvent,
   TypingSignal,
 } from './types'
+import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot'
 
 interface Transcript {
   entries: TranscriptEntry[]
@@ -24,16 +27,37 @@ interface Transcript {
 export interface MemoryStoreOptions {
   /** Oldest entries are dropped past this many per conversation. @default 5000 */
   maxEntriesPerConversation?: number
+  /** Read at start and written on `close()`, so a graceful restart keeps everything. @default none */
+  snapshotFile?: string
+  /** An unreadable snapshot was moved aside to `movedTo`; the store starts empty. */
+  onSnapshotError?: (err: unknown, movedTo: string) => void
+}
+
+function loadSnapshot(options: MemoryStoreOptions): Snapshot | undefined {
+  const file = options.snapshotFile
+  if (!file) return undefined
+  try {
+    return readSnapshot(file)
+  } catch (err) {
+    // keep the bad file for inspection instead of overwriting it on the next drain
+    const movedTo = `${file}.unreadable-${Date.now()}`
+    renameSync(file, movedTo)
+    options.onSnapshotError?.(err, movedTo)
+    return undefined
+  }
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
-  const { maxEntriesPerConversation = 5000 } = options
-  const guests = new Map<string, GuestRecord>()
-  const refresh = new Map<string, RefreshRecord>()
-  const revokedFamilies = new Set<string>()
-  const conversations = new Map<string, ConversationRecord>()
-  const transcripts = new Map<string, Transcript>()
+  const { maxEntriesPerConversation = 5000, snapshotFile } = options
+  const saved = loadSnapshot(options)
+  const guests = new Map<string, GuestRecord>(saved?.guests.map((g) => [g.guestId, g]))
+  const refresh = new Map<string, RefreshRecord>(saved?.refresh)
+  const revokedFamilies = new Set<string>(saved?.revokedFamilies)
+  const conversations = new Map<string, ConversationRecord>(saved?.conversations.map((c) => [c.id, c]))
+  const transcripts = new Map<string, Transcript>(saved?.transcripts.map(([id, t]) => [id, { entries: t.entries, dedup: new Map(t.dedup) }]))
   const listeners = new Set<(event: StoreEvent) => void>()
+  // a conversation without its transcript (dropped as unreadable) cannot be resumed: forget it
+  for (const id of conversations.keys()) if (!transcripts.has(id)) conversations.delete(id)
 
   const emit = (event: StoreEvent): void => {
     for (const listener of listeners) listener(event)
@@ -144,6 +168,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     },
     async close() {
       listeners.clear()
+      if (!snapshotFile) return
+      const now = Date.now()
+      writeSnapshot(snapshotFile, {
+        guests: [...guests.values()],
+        refresh: [...refresh].filter(([, r]) => r.expiresAt > now),
+        revokedFamilies: [...revokedFamilies],
+        conversations: [...conversations.values()],
+        transcripts: [...transcripts].map(([id, t]) => [id, { entries: t.entries, dedup: [...t.dedup] }]),
+      })
     },
   }
 }

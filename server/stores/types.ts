@@ -25,6 +25,8 @@ export interface ConversationRecord {
   lastSeq: number
   /** Highest seq the desk has opened (drives unread counts and read receipts). */
   deskReadSeq: number
+  /** Highest guest seq the upstream has taken (drives delivered receipts). */
+  deliveredSeq: number
   /** A human agent has replied: the desk bot steps back. */
   humanJoined: boolean
   /** The upstream side of the conversation was opened (greeting sent, socket to Genesys up, …). */
@@ -33,7 +35,7 @@ export interface ConversationRecord {
   updatedAt: string
 }
 
-export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'humanJoined' | 'upstreamOpened'>>
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'humanJoined' | 'upstreamOpened'>>
 
 export interface RefreshRecord {
   guestId: string

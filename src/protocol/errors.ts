@@ -12,6 +12,7 @@ export type FrameErrorCode =
   | 'message_too_long'
   | 'rate_limited'
   | 'conversation_ended'
+  | 'unauthorized'
   | 'internal'
 
 export type HttpErrorCode =

@@ -67,8 +67,13 @@ export interface ReadFrame {
 export interface PingFrame {
   type: 'ping'
 }
+/** A refreshed guest token for the open socket, so a refresh never interrupts the conversation. */
+export interface AuthFrame {
+  type: 'auth'
+  token: string
+}
 
-export type ClientFrame = ResumeFrame | SendFrame | ClientTypingFrame | ReadFrame | PingFrame
+export type ClientFrame = ResumeFrame | SendFrame | ClientTypingFrame | ReadFrame | PingFrame | AuthFrame
 
 // ── server → client ─────────────────────────────────────────────────────────
 
@@ -78,6 +83,8 @@ export interface ReadyFrame {
   conversationId: string
   epoch: string
   lastSeq: number
+  /** The server's heartbeat interval; the client pings at this pace and gives up after 2 × it + 5 s. */
+  heartbeatMs?: number
 }
 export interface AckFrame {
   type: 'ack'
@@ -130,6 +137,8 @@ export const CloseCode = {
   Policy: 4008,
   /** replaced by a newer socket */
   Replaced: 4009,
+  /** the client read too slowly (buffer over PARLEY_SLOW_CONSUMER_BYTES): reconnect and resume */
+  SlowConsumer: 4010,
   /** frame too big (RFC 6455) */
   TooBig: 1009,
   /** server restarting: reconnect after jitter (RFC 6455) */

@@ -9,6 +9,7 @@ import type {
   EventFrame,
   EventKind,
   MessageFrame,
+  ReadyFrame,
   Role,
   ServerFrame,
   TranscriptEntry,
@@ -74,6 +75,10 @@ export function parseClientFrame(raw: unknown): Parsed<ClientFrame> {
       if (epoch === undefined || afterSeq === undefined)
         return fail('bad_frame', 'resume needs an "epoch" id and a non-negative "afterSeq".')
       return ok({ type, epoch, afterSeq })
+    }
+    case 'auth': {
+      const token = readString(o, 'token', 4096)
+      return token ? ok({ type, token }) : fail('bad_frame', 'auth needs a string "token".')
     }
     case 'send': {
       const clientMessageId = readId(o, 'clientMessageId', MAX_ID_LENGTH)
@@ -156,7 +161,10 @@ export function parseServerFrame(raw: unknown): Parsed<ServerFrame> {
       const lastSeq = readSeq(o, 'lastSeq')
       if (guestId === undefined || conversationId === undefined || epoch === undefined || lastSeq === undefined)
         return bad
-      return ok({ type, guestId, conversationId, epoch, lastSeq })
+      const heartbeatMs = readSeq(o, 'heartbeatMs')
+      const ready: ReadyFrame = { type, guestId, conversationId, epoch, lastSeq }
+      if (heartbeatMs !== undefined && heartbeatMs >= 100) ready.heartbeatMs = heartbeatMs
+      return ok(ready)
     }
     case 'ack': {
       const clientMessageId = readId(o, 'clientMessageId', MAX_ID_LENGTH)
@@ -197,6 +205,7 @@ export function parseServerFrame(raw: unknown): Parsed<ServerFrame> {
         'message_too_long',
         'rate_limited',
         'conversation_ended',
+        'unauthorized',
         'internal',
       ] as const)
       const frame: ServerFrame = { type, code: known ?? 'internal', message }

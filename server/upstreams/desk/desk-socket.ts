@@ -14,7 +14,7 @@ import {
   type DeskServerFrame,
 } from '../../../src/protocol'
 import type { Config } from '../../config'
-import { appendEvent, appendMessage, endConversation } from '../../conversations'
+import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import { sendProblem } from '../../problem'
 import { offeredCredential, sameSecret } from '../../socket/upgrade'
 import type { ConversationStore } from '../../stores/types'
@@ -74,7 +74,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
             if (!c) return send({ type: 'error', message: 'No such conversation.' })
             switch (frame.type) {
               case 'open': {
-                await store.updateConversation(c.id, { deskReadSeq: c.lastSeq })
+                await advanceReceipt(store, c.id, 'deskReadSeq', c.lastSeq)
                 const { entries } = await store.readBefore(c.id, undefined, TRANSCRIPT_LIMIT)
                 return send({ type: 'transcript', conversationId: c.id, entries })
               }
@@ -95,7 +95,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
                 }
                 await appendMessage(store, c.id, { role: 'agent', author, text }, `agent:${frame.clientMessageId}`)
                 const after = await store.getConversation(c.id)
-                if (after) await store.updateConversation(c.id, { deskReadSeq: after.lastSeq })
+                if (after) await advanceReceipt(store, c.id, 'deskReadSeq', after.lastSeq)
                 return
               }
             }

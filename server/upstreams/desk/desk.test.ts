@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { parseDeskServerFrame, type DeskServerFrame } from '../../../src/protocol'
-import { createGuest, DESK_TOKEN, HandshakeRefused, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../test-support'
-import WebSocket from 'ws'
+import { createGuest, DESK_TOKEN, openDeskSocket, openGuestSocket, startTestApp, type TestApp } from '../../test-support'
 import { botAnswer } from './bot'
 
 let app: TestApp
@@ -10,35 +8,7 @@ beforeEach(async () => {
 })
 afterEach(() => app.app.close())
 
-function openDesk(token = DESK_TOKEN): Promise<{ ws: WebSocket; next: (type: DeskServerFrame['type'], match?: (f: DeskServerFrame) => boolean) => Promise<DeskServerFrame> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${app.wsUrl}/api/desk/socket`, ['parley.desk.v1', `parley.token.${token}`], { origin: ORIGIN })
-    const frames: DeskServerFrame[] = []
-    const waiters: { match: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = []
-    ws.on('message', (data: Buffer) => {
-      const f = parseDeskServerFrame(data.toString('utf8'))
-      if (!f) return
-      const i = waiters.findIndex((w) => w.match(f))
-      if (i >= 0) waiters.splice(i, 1)[0]?.resolve(f)
-      else frames.push(f)
-    })
-    const next = (type: DeskServerFrame['type'], match: (f: DeskServerFrame) => boolean = () => true): Promise<DeskServerFrame> => {
-      const test = (f: DeskServerFrame) => f.type === type && match(f)
-      const i = frames.findIndex(test)
-      if (i >= 0) return Promise.resolve(frames.splice(i, 1)[0] as DeskServerFrame)
-      return new Promise((res, rej) => {
-        const t = setTimeout(() => rej(new Error(`no desk "${type}" frame`)), 5000)
-        waiters.push({ match: test, resolve: (f) => (clearTimeout(t), res(f)) })
-      })
-    }
-    ws.on('open', () => resolve({ ws, next }))
-    ws.on('unexpected-response', (req, res) => {
-      // release the refused connection, or the server's close() would wait for it
-      req.destroy()
-      reject(new HandshakeRefused(res.statusCode ?? 0))
-    })
-  })
-}
+const openDesk = (token = DESK_TOKEN) => openDeskSocket(app, token)
 
 describe('desk socket', () => {
   it('refuses a wrong desk token with 401', async () => {
