@@ -40,6 +40,8 @@ export interface ChatClientEvents {
   outbox: OutboxItem[]
   /** A problem to show the guest: an `error` frame or a failed HTTP call. */
   error: { code: string; message: string }
+  /** Where the next reconnect resumes (other tabs mirror it). */
+  resume: ResumePoint | undefined
 }
 
 /** Where the session lives; the Vue widget passes its Pinia store. @default in memory */
@@ -88,12 +90,20 @@ export interface ChatClient {
   readonly connection: ConnectionState
 }
 
-interface ResumePoint {
+export interface ResumePoint {
   epoch: string
   lastSeq: number
 }
 
-function readResumePoint(raw: unknown): ResumePoint | undefined {
+/** The engine behind a tab that leads: a chat client that can also take messages composed in other tabs. */
+export interface EngineClient extends ChatClient {
+  /** Queue a message composed elsewhere (another tab), keeping its id so resending stays idempotent. */
+  adopt(item: OutboxItem): void
+  /** Whether `start()` was called (and `stop()` not since). */
+  readonly started: boolean
+}
+
+export function readResumePoint(raw: unknown): ResumePoint | undefined {
   const o = asObject(raw)
   const epoch = o && readId(o, 'epoch')
   const lastSeq = o && readSeq(o, 'lastSeq')
@@ -107,7 +117,7 @@ export function storageKeys(storageKey = 'parley'): { session: string; resume: s
   return { session: `${storageKey}:session`, resume: `${storageKey}:resume`, outbox: `${storageKey}:outbox` }
 }
 
-export function createChatClient(options: ChatClientOptions): ChatClient {
+export function createChatClient(options: ChatClientOptions): EngineClient {
   const { storage, storageKey = 'parley', maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS } = options
   const keys = storageKeys(storageKey)
   const events = createEmitter<ChatClientEvents>()
@@ -137,6 +147,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   function setResume(point: ResumePoint | undefined): void {
     resume = point
     safeWrite(storage, keys.resume, point)
+    events.emit('resume', point)
   }
   const report = (err: unknown): void => {
     const e = err instanceof BffError ? err : new BffError('Something went wrong.', 0, 'internal')
@@ -160,10 +171,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       try {
         const tokens = await bff.refresh(current.refreshToken)
         setSession({ ...current, ...tokens })
+        // the open socket takes the new token in-band, so a refresh never interrupts the conversation
+        connection.send({ type: 'auth', token: tokens.guestToken })
       } catch (err) {
         if (err instanceof BffError && err.status === 401) {
           // the conversation is gone: start a new one; unacked messages are resent into it
           events.emit('error', { code: 'session_lost', message: 'The previous conversation could not be resumed; a new one was started.' })
+          // acked messages went down with the old conversation: send them again into the new one
+          for (const item of outbox.items()) if (item.state === 'sent') outbox.retry(item.clientMessageId)
           await newSession()
           events.emit('reset', [])
         } else throw err
@@ -179,6 +194,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const page = await bff.fetchMessages(session.guestToken, { limit: 50 })
     const lastSeq = page.messages.at(-1)?.seq ?? 0
     oldestSeq = page.messages[0]?.seq
+    outbox.forgetUpTo(lastSeq)
     setResume({ epoch, lastSeq })
     events.emit('reset', page.messages)
     connection.send({ type: 'resume', epoch, afterSeq: lastSeq })
@@ -191,18 +207,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   function onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'ready':
+        if (frame.heartbeatMs) connection.setHeartbeat(frame.heartbeatMs)
         if (resume && resume.epoch === frame.epoch) connection.send({ type: 'resume', epoch: frame.epoch, afterSeq: resume.lastSeq })
         else void resync(frame.epoch).catch(report)
         flushOutbox()
         return
       case 'message':
       case 'event':
-        if (frame.type === 'message' && frame.clientMessageId && frame.role === 'guest') outbox.ack(frame.clientMessageId)
+        if (frame.type === 'message' && frame.clientMessageId && frame.role === 'guest') outbox.forget(frame.clientMessageId)
         if (resume && frame.seq > resume.lastSeq) setResume({ epoch: resume.epoch, lastSeq: frame.seq })
         if (oldestSeq === undefined || frame.seq < oldestSeq) oldestSeq = frame.seq
         return events.emit('entries', [frame])
       case 'ack':
-        return outbox.ack(frame.clientMessageId)
+        return outbox.ack(frame.clientMessageId, frame.seq)
       case 'typing':
         return events.emit('typing', frame)
       case 'receipt':
@@ -231,6 +248,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       }, frame.retryAfterMs ?? 1000)
       return
     }
+    // a refused in-band token changes nothing now: the server closes with 4001 at expiry and we refresh then
+    if (frame.code === 'unauthorized') return
     if (id) outbox.fail(id, frame.message)
     events.emit('error', { code: frame.code, message: frame.message })
   }
@@ -273,6 +292,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       connection.send({ type: 'send', clientMessageId: item.clientMessageId, text })
       return item
     },
+    adopt(item) {
+      outbox.put(item)
+      if (item.state === 'sending') connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+    },
     retry(id) {
       const item = outbox.retry(id)
       if (item) connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
@@ -301,6 +324,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       setResume(undefined)
       setSession(undefined)
       events.emit('reset', [])
+    },
+    get started() {
+      return !stopped && connection.state.status !== 'idle'
     },
     stop() {
       stopped = true

@@ -40,13 +40,16 @@ export interface Connection {
   send(frame: ClientFrame): boolean
   /** Skip the backoff wait (e.g. the browser came back online). */
   reconnectNow(): void
+  /** Adopt the server's heartbeat interval (from `ready`). */
+  setHeartbeat(ms: number): void
   /** The network is gone: close and wait for `reconnectNow`. */
   goOffline(): void
   readonly state: ConnectionState
 }
 
 export function createConnection(options: ConnectionOptions): Connection {
-  const { heartbeatMs = 25_000, random = Math.random } = options
+  const { random = Math.random } = options
+  let heartbeatMs = options.heartbeatMs ?? 25_000
   let state: ConnectionState = { status: 'idle' }
   let ws: SocketLike | undefined
   let attempt = 0
@@ -70,6 +73,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     clearTimeout(deadTimer)
     // no frame for two heartbeats plus a margin: the link is half-open; drop it and reconnect
     deadTimer = setTimeout(() => drop('heartbeat timeout'), 2 * heartbeatMs + 5_000)
+  }
+  const startHeartbeat = (): void => {
+    armDeadTimer()
+    clearInterval(pingTimer)
+    pingTimer = setInterval(() => send({ type: 'ping' }), heartbeatMs)
   }
   const detach = (): SocketLike | undefined => {
     const old = ws
@@ -120,8 +128,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       attempt = 0
       failuresBeforeOpen = 0
       setState({ status: 'open' })
-      armDeadTimer()
-      pingTimer = setInterval(() => send({ type: 'ping' }), heartbeatMs)
+      startHeartbeat()
     }
     socket.onmessage = (event: { data: unknown }) => {
       armDeadTimer()
@@ -172,6 +179,11 @@ export function createConnection(options: ConnectionOptions): Connection {
       if (stopped || state.status === 'open' || state.status === 'connecting') return
       attempt = 0
       void connect()
+    },
+    setHeartbeat(ms) {
+      if (ms === heartbeatMs) return
+      heartbeatMs = ms
+      if (state.status === 'open') startHeartbeat()
     },
     goOffline() {
       if (stopped) return

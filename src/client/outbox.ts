@@ -4,7 +4,7 @@
  * reload resends them; the BFF de-duplicates by `clientMessageId`, so resending is always safe.
  */
 import { MAX_ID_LENGTH } from '../protocol'
-import { asObject, readId, readOneOf, readString } from '../protocol/read'
+import { asObject, readId, readOneOf, readSeq, readString } from '../protocol/read'
 import { safeRead, safeWrite, type StorageLike } from './storage'
 
 export interface OutboxItem {
@@ -12,14 +12,22 @@ export interface OutboxItem {
   text: string
   /** ISO 8601 */
   createdAt: string
-  state: 'sending' | 'failed'
+  /** `sent`: the BFF acknowledged it with `seq`; kept until its transcript entry arrives. */
+  state: 'sending' | 'sent' | 'failed'
+  seq?: number
   error?: string
 }
 
 export interface Outbox {
   add(text: string): OutboxItem
-  /** The BFF acknowledged it: forget it. */
-  ack(clientMessageId: string): void
+  /** Adopt an item made elsewhere (another tab); one already known is left as it is. */
+  put(item: OutboxItem): void
+  /** The BFF acknowledged it: it is durable and will come back as a transcript entry. */
+  ack(clientMessageId: string, seq: number): void
+  /** Its transcript entry arrived: nothing left to track. */
+  forget(clientMessageId: string): void
+  /** Forget every acknowledged item at or below `seq` (they are in a transcript page just loaded). */
+  forgetUpTo(seq: number): void
   fail(clientMessageId: string, error: string): void
   retry(clientMessageId: string): OutboxItem | undefined
   /** Items still to be sent, oldest first. */
@@ -41,11 +49,20 @@ function restore(raw: unknown): OutboxItem[] {
     const clientMessageId = o && readId(o, 'clientMessageId', MAX_ID_LENGTH)
     const text = o && readString(o, 'text')
     const createdAt = o && readString(o, 'createdAt', 40)
-    const state = o && readOneOf(o, 'state', ['sending', 'failed'] as const)
-    if (clientMessageId && text !== undefined && createdAt && state) items.push({ clientMessageId, text, createdAt, state })
+    const state = o && readOneOf(o, 'state', ['sending', 'sent', 'failed'] as const)
+    const seq = o && readSeq(o, 'seq')
+    const error = o && readString(o, 'error', 1000)
+    if (!clientMessageId || text === undefined || !createdAt || !state || (state === 'sent' && seq === undefined)) continue
+    const item: OutboxItem = { clientMessageId, text, createdAt, state }
+    if (seq !== undefined) item.seq = seq
+    if (error !== undefined) item.error = error
+    items.push(item)
   }
   return items
 }
+
+/** Parse outbox items from storage or another tab; malformed items are dropped. */
+export const parseOutboxItems = restore
 
 export function createOutbox(options: { storage?: StorageLike; key: string; onChange: (items: OutboxItem[]) => void }): Outbox {
   let list = restore(safeRead(options.storage, options.key))
@@ -67,9 +84,26 @@ export function createOutbox(options: { storage?: StorageLike; key: string; onCh
       changed()
       return item
     },
-    ack(id) {
+    put(item) {
+      if (list.some((x) => x.clientMessageId === item.clientMessageId)) return
+      list = [...list, item]
+      changed()
+    },
+    ack(id, seq) {
+      const item = list.find((x) => x.clientMessageId === id)
+      if (!item || item.state === 'sent') return
+      const { error: _dropped, ...rest } = item
+      list = list.map((x) => (x === item ? { ...rest, state: 'sent' as const, seq } : x))
+      changed()
+    },
+    forget(id) {
       const before = list.length
       list = list.filter((item) => item.clientMessageId !== id)
+      if (list.length !== before) changed()
+    },
+    forgetUpTo(seq) {
+      const before = list.length
+      list = list.filter((item) => item.state !== 'sent' || (item.seq ?? 0) > seq)
       if (list.length !== before) changed()
     },
     fail(id, error) {
@@ -78,7 +112,7 @@ export function createOutbox(options: { storage?: StorageLike; key: string; onCh
     retry(id) {
       const item = list.find((x) => x.clientMessageId === id)
       if (!item) return undefined
-      const { error: _dropped, ...rest } = item
+      const { error: _error, seq: _seq, ...rest } = item
       list = list.map((x) => (x.clientMessageId === id ? { ...rest, state: 'sending' as const } : x))
       changed()
       return list.find((x) => x.clientMessageId === id)

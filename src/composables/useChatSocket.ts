@@ -40,6 +40,8 @@ export function useChatSocket(client: ChatClient, options: UseChatSocketOptions 
     client.on('reset', (entries) => chat.replace(entries)),
     client.on('outbox', (items) => chat.setPending(items)),
     client.on('error', (error) => chat.setError(error)),
+    client.on('session', (session) => chat.setConversation(session?.conversationId)),
+    client.on('receipt', (frame) => chat.setReceipt(frame.status, frame.upToSeq)),
     client.on('typing', (frame) => {
       chat.setTyping(frame)
       clearTimeout(typingTimer)

@@ -17,11 +17,12 @@ export interface PendingMessage {
   clientMessageId: string
   text: string
   createdAt: string
-  state: 'sending' | 'failed'
+  state: 'sending' | 'sent' | 'failed'
+  seq?: number
   error?: string
 }
 
-export type MessageStatus = 'sending' | 'sent' | 'failed'
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed'
 
 /** One row of the message list. */
 export type ChatItem =
@@ -53,6 +54,9 @@ export const useChatStore = defineStore('parley/chat', () => {
   /** Highest seq the guest has seen with the panel open. */
   const seenSeq = ref(0)
   const lastError = shallowRef<{ code: string; message: string } | undefined>(undefined)
+  /** Receipt marks: guest messages up to these seqs reached the contact centre / were read there. */
+  const receipts = ref({ delivered: 0, read: 0 })
+  const conversationId = ref<string | undefined>(undefined)
 
   /** Merge entries in seq order, dropping seqs already present (replays, reconnects). */
   function receive(incoming: readonly TranscriptEntry[]): void {
@@ -99,6 +103,20 @@ export const useChatStore = defineStore('parley/chat', () => {
     if (open) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
   }
 
+  /** A different conversation (a new session): receipt marks of the old one mean nothing here. */
+  function setConversation(id: string | undefined): void {
+    if (id === conversationId.value) return
+    conversationId.value = id
+    receipts.value = { delivered: 0, read: 0 }
+  }
+
+  function setReceipt(status: 'delivered' | 'read', upToSeq: number): void {
+    if (upToSeq > receipts.value[status]) receipts.value = { ...receipts.value, [status]: upToSeq }
+  }
+
+  const statusOf = (seq: number): MessageStatus =>
+    seq <= receipts.value.read ? 'read' : seq <= receipts.value.delivered ? 'delivered' : 'sent'
+
   function setError(error: { code: string; message: string } | undefined): void {
     lastError.value = error
   }
@@ -110,7 +128,7 @@ export const useChatStore = defineStore('parley/chat', () => {
       if (e.clientMessageId) shown.add(e.clientMessageId)
       const row: ChatItem = { kind: 'message', key: e.clientMessageId ?? `s${e.seq}`, role: e.role, text: e.text, sentAt: e.sentAt, seq: e.seq }
       if (e.author) row.author = e.author
-      if (e.role === 'guest') row.status = 'sent'
+      if (e.role === 'guest') row.status = statusOf(e.seq)
       if (e.clientMessageId) row.clientMessageId = e.clientMessageId
       return row
     })
@@ -123,8 +141,9 @@ export const useChatStore = defineStore('parley/chat', () => {
         text: p.text,
         sentAt: p.createdAt,
         clientMessageId: p.clientMessageId,
-        status: p.state,
+        status: p.state === 'sent' && p.seq !== undefined ? statusOf(p.seq) : p.state,
       }
+      if (p.seq !== undefined) row.seq = p.seq
       if (p.error) row.error = p.error
       rows.push(row)
     }
@@ -141,6 +160,7 @@ export const useChatStore = defineStore('parley/chat', () => {
     typing.value = undefined
     seenSeq.value = 0
     lastError.value = undefined
+    receipts.value = { delivered: 0, read: 0 }
   }
 
   return {
@@ -151,6 +171,8 @@ export const useChatStore = defineStore('parley/chat', () => {
     isOpen,
     seenSeq,
     lastError,
+    receipts,
+    conversationId,
     items,
     unread,
     receive,
@@ -161,6 +183,8 @@ export const useChatStore = defineStore('parley/chat', () => {
     setConnection,
     setOpen,
     setError,
+    setReceipt,
+    setConversation,
     reset,
   }
 })
