@@ -1,48 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { GuestSession, TranscriptEntry } from '../protocol'
+import type { TranscriptEntry } from '../protocol'
 import { createChatClient } from './chat-client'
+import { fakeBff, memoryStorage } from './fake-bff.test-helper'
 import { fakeSocketFactory } from './fake-socket.test-helper'
 import type { OutboxItem } from './outbox'
-import type { StorageLike } from './storage'
-
-const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString()
-const session = (n: number): GuestSession => ({
-  guestId: `g${n}`,
-  conversationId: `c${n}`,
-  guestToken: `tok${n}`,
-  refreshToken: `ref${n}`,
-  expiresAt: inAnHour(),
-  socketUrl: 'ws://bff/api/socket',
-})
-
-function memoryStorage(): StorageLike {
-  const data = new Map<string, string>()
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) }
-}
-
-/** A fake BFF: creates numbered sessions, refuses refresh tokens it does not know, serves empty history. */
-function fakeBff() {
-  let created = 0
-  const known = new Set<string>()
-  const calls: string[] = []
-  const fetch = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input)
-    calls.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`)
-    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-    if (url.endsWith('/api/guest-sessions')) {
-      const s = session(++created)
-      known.add(s.refreshToken)
-      return json(201, s)
-    }
-    if (url.endsWith('/refresh')) {
-      const { refreshToken } = JSON.parse(String(init?.body)) as { refreshToken: string }
-      return known.has(refreshToken) ? json(200, { guestToken: 'fresh', refreshToken: 'ref-fresh', expiresAt: inAnHour() }) : json(401, { code: 'invalid_refresh_token' })
-    }
-    if (url.includes('/messages')) return json(200, { messages: [], hasMore: false })
-    return json(404, { code: 'not_found' })
-  })
-  return { fetch, calls, forget: () => known.clear() }
-}
 
 const flush = () => vi.advanceTimersByTimeAsync(0)
 
@@ -136,5 +97,38 @@ describe('createChatClient', () => {
     await flush()
     expect(b.sockets[0]?.frames()).toContainEqual(expect.objectContaining({ type: 'send', text: 'kept across reload' }))
     second.stop()
+  })
+
+  it('adopts the heartbeat from ready, keeps acked messages as sent until their entry, and refreshes in-band', async () => {
+    const bff = fakeBff()
+    const { factory, sockets } = fakeSocketFactory()
+    const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
+    let outbox: OutboxItem[] = []
+    client.on('outbox', (items) => (outbox = items))
+    await client.start()
+    await flush()
+    const s = sockets[0]
+    s?.open()
+    s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 0, heartbeatMs: 1000 })
+    await flush()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(s?.frames()).toContainEqual({ type: 'ping' })
+    const item = client.send('hello')
+    s?.receive({ type: 'ack', clientMessageId: item?.clientMessageId, seq: 1 })
+    expect(outbox).toMatchObject([{ state: 'sent', seq: 1 }])
+    s?.receive({ type: 'message', seq: 1, id: 'm1', role: 'guest', text: 'hello', sentAt: 'x', clientMessageId: item?.clientMessageId })
+    expect(outbox).toEqual([])
+    // the token is refreshed a minute before it expires; the open socket gets the new one in an auth frame
+    for (let t = 0; t < 3_600_000 - 60_000; t += 5_000) {
+      s?.receive({ type: 'pong' })
+      await vi.advanceTimersByTimeAsync(5_000)
+    }
+    expect(sockets).toHaveLength(1)
+    expect(bff.calls).toContain('POST /api/guest-sessions/refresh')
+    expect(s?.frames()).toContainEqual({ type: 'auth', token: 'fresh' })
+    // a silent server: dead after 2 heartbeats + 5 s, then a new socket
+    await vi.advanceTimersByTimeAsync(2 * 1000 + 5_000)
+    expect(sockets.length).toBeGreaterThan(1)
+    client.stop()
   })
 })

@@ -41,6 +41,11 @@ const newClientMessageId = (): string =>
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 
+/** A new item in the `sending` state with a fresh id. */
+export function newOutboxItem(text: string): OutboxItem {
+  return { clientMessageId: newClientMessageId(), text, createdAt: new Date().toISOString(), state: 'sending' }
+}
+
 function restore(raw: unknown): OutboxItem[] {
   if (!Array.isArray(raw)) return []
   const items: OutboxItem[] = []
@@ -79,7 +84,7 @@ export function createOutbox(options: { storage?: StorageLike; key: string; onCh
 
   return {
     add(text) {
-      const item: OutboxItem = { clientMessageId: newClientMessageId(), text, createdAt: new Date().toISOString(), state: 'sending' }
+      const item = newOutboxItem(text)
       list = [...list, item]
       changed()
       return item

@@ -6,7 +6,7 @@
 import { tryOnScopeDispose } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
 import { inject, toValue, type MaybeRefOrGetter, type Ref } from 'vue'
-import { createChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
+import { createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
 import type { CreateGuestSessionBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
@@ -60,7 +60,7 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
   const chat = useChatStore()
   const { holder } = useGuestSession()
   const storage = pickStorage(persist)
-  const client = createChatClient({
+  const client = createSharedChatClient({
     bffUrl,
     session: holder,
     ...(storage ? { storage } : {}),

@@ -32,6 +32,22 @@ describe('parley/chat', () => {
     expect(chat.items[0]).toMatchObject({ status: 'sent', seq: 1 })
   })
 
+  it('derives sent, delivered and read from receipt marks, and forgets them for a new conversation', () => {
+    const chat = useChatStore()
+    chat.setConversation('c1')
+    chat.receive([msg(1, 'guest', 'a', 'k1'), msg(2, 'bot', 'b'), msg(3, 'guest', 'c', 'k3')])
+    chat.setPending([{ clientMessageId: 'k4', text: 'd', createdAt: '2026-01-01T00:00:00.000Z', state: 'sent', seq: 4 }])
+    const statuses = () => chat.items.filter((i) => i.kind === 'message' && i.role === 'guest').map((i) => (i.kind === 'message' ? i.status : ''))
+    expect(statuses()).toEqual(['sent', 'sent', 'sent'])
+    chat.setReceipt('delivered', 3)
+    chat.setReceipt('read', 1)
+    expect(statuses()).toEqual(['read', 'delivered', 'sent'])
+    chat.setReceipt('delivered', 2) // marks never move back
+    expect(statuses()).toEqual(['read', 'delivered', 'sent'])
+    chat.setConversation('c2')
+    expect(chat.receipts).toEqual({ delivered: 0, read: 0 })
+  })
+
   it('counts unread agent and bot messages only while closed', () => {
     const chat = useChatStore()
     chat.receive([msg(1, 'bot', 'hello'), msg(2, 'guest', 'me', 'c')])
