@@ -6,6 +6,10 @@ import { CHROMIUM_ARGS, findChromium } from './tests/support/chromium.mjs'
 
 export const E2E_PORT = Number(process.env.PARLEY_E2E_PORT ?? 18190)
 export const E2E_DESK_TOKEN = 'e2e-desk-token-0123456789'
+/** The fault proxy in front of the e2e BFF; its origin is allowed so pages can be loaded through it. */
+export const E2E_PROXY_PORT = E2E_PORT + 1
+/** A second BFF that the restart test starts, signals and starts again. */
+export const E2E_RESTART_PORT = E2E_PORT + 3
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -32,6 +36,9 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       PARLEY_DESK_TOKEN: E2E_DESK_TOKEN,
       PARLEY_TOKEN_SECRET: 'e2e-secret-that-is-at-least-32-bytes-long',
+      PARLEY_ALLOWED_ORIGINS: [E2E_PORT, E2E_PROXY_PORT].map((p) => `http://127.0.0.1:${p}`).join(','),
+      // a short heartbeat, so a half-open link is found in seconds (2 × 2 s + 5 s in the widget)
+      PARLEY_HEARTBEAT_MS: '2000',
       LOG_LEVEL: 'warn',
     },
   },

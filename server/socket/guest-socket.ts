@@ -36,6 +36,7 @@ interface GuestLimits {
   typing: TokenBucket
   sockets: Set<WebSocket>
   violations: number
+  sendsPausedUntil: number
 }
 
 export interface GuestSocketHub {
@@ -73,6 +74,7 @@ export function registerGuestSocket(
         typing: createTokenBucket(config.limits.typingRate, Math.max(2, config.limits.typingRate)),
         sockets: new Set(),
         violations: 0,
+        sendsPausedUntil: 0,
       }
       limits.set(guestId, l)
     }
@@ -236,7 +238,11 @@ export function registerGuestSocket(
               })
             if (c.status === 'ended')
               return send({ type: 'error', code: 'conversation_ended', message: 'This conversation has ended.', clientMessageId })
-            const wait = guestLimits.messages.take()
+            // once a send is refused, later ones wait too: otherwise a token refilled in between would let a
+            // later message overtake an earlier one, and the guest's order would be lost
+            const now = Date.now()
+            const wait = now < guestLimits.sendsPausedUntil ? guestLimits.sendsPausedUntil - now : guestLimits.messages.take(now)
+            if (wait) guestLimits.sendsPausedUntil = Math.max(guestLimits.sendsPausedUntil, now + wait)
             if (wait)
               return violation({ type: 'error', code: 'rate_limited', message: 'You are sending too fast.', clientMessageId, retryAfterMs: wait })
             const author = { name: c.guestName }

@@ -128,6 +128,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   let resume = readResumePoint(safeRead(storage, keys.resume))
   let oldestSeq: number | undefined
   let refreshTimer: ReturnType<typeof setTimeout> | undefined
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** This client has loaded the transcript once (so resuming from `resume.lastSeq` misses nothing shown). */
+  let synced = false
   let creating: Promise<GuestSession> | undefined
   let refreshing: Promise<void> | undefined
   let stopped = false
@@ -187,16 +190,20 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     return refreshing
   }
 
-  /** Fetch the newest page over HTTP and replace what is shown (after `reset` or a new epoch). */
-  async function resync(epoch: string): Promise<void> {
+  /**
+   * Fetch the newest page over HTTP, then resume live from its end. `replace` (after `reset` or a new
+   * epoch) makes it replace what is shown; otherwise it is merged (a fresh page load, a tab taking over).
+   */
+  async function resync(epoch: string, replace: boolean): Promise<void> {
     const session = holder.get()
     if (!session) return
     const page = await bff.fetchMessages(session.guestToken, { limit: 50 })
     const lastSeq = page.messages.at(-1)?.seq ?? 0
     oldestSeq = page.messages[0]?.seq
+    synced = true
     outbox.forgetUpTo(lastSeq)
     setResume({ epoch, lastSeq })
-    events.emit('reset', page.messages)
+    events.emit(replace ? 'reset' : 'entries', page.messages)
     connection.send({ type: 'resume', epoch, afterSeq: lastSeq })
   }
 
@@ -208,8 +215,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     switch (frame.type) {
       case 'ready':
         if (frame.heartbeatMs) connection.setHeartbeat(frame.heartbeatMs)
-        if (resume && resume.epoch === frame.epoch) connection.send({ type: 'resume', epoch: frame.epoch, afterSeq: resume.lastSeq })
-        else void resync(frame.epoch).catch(report)
+        // a resume point from storage is only good for entries this page has shown: the first time, load them
+        if (synced && resume && resume.epoch === frame.epoch) connection.send({ type: 'resume', epoch: frame.epoch, afterSeq: resume.lastSeq })
+        else void resync(frame.epoch, resume !== undefined && resume.epoch !== frame.epoch).catch(report)
         flushOutbox()
         return
       case 'message':
@@ -225,7 +233,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       case 'receipt':
         return events.emit('receipt', frame)
       case 'reset':
-        if (resume) void resync(resume.epoch).catch(report)
+        if (resume) void resync(resume.epoch, true).catch(report)
         return
       case 'error':
         return onError(frame)
@@ -241,10 +249,11 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   function onError(frame: ErrorFrame): void {
     const id = frame.clientMessageId
     if (id && frame.code === 'rate_limited') {
-      // still "sending": try again once the BFF says there is room
-      setTimeout(() => {
-        const item = outbox.sending().find((x) => x.clientMessageId === id)
-        if (item) connection.send({ type: 'send', clientMessageId: id, text: item.text })
+      // still "sending": once the BFF says there is room, resend everything unacked in order (one timer for
+      // all of them, so the order the guest wrote in is the order they are appended)
+      retryTimer ??= setTimeout(() => {
+        retryTimer = undefined
+        flushOutbox()
       }, frame.retryAfterMs ?? 1000)
       return
     }
@@ -331,6 +340,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     stop() {
       stopped = true
       clearTimeout(refreshTimer)
+      clearTimeout(retryTimer)
+      retryTimer = undefined
       connection.stop()
     },
     on: events.on,
