@@ -39,17 +39,21 @@ export interface BffClientOptions {
   baseUrl: string
   /** @default globalThis.fetch */
   fetch?: typeof fetch
+  /** A request (and reading its body) that takes longer is abandoned as a network failure. @default 15000 */
+  timeoutMs?: number
 }
 
 export function createBffClient(options: BffClientOptions): BffClient {
-  const { baseUrl } = options
+  const { baseUrl, timeoutMs = 15_000 } = options
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const url = (path: string): string => new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString()
 
   async function call(path: string, init: RequestInit): Promise<unknown> {
     let res: Response
+    // a half-open connection would otherwise leave the request, and everything waiting on it, hanging
+    const signal = AbortSignal.timeout(timeoutMs)
     try {
-      res = await doFetch(url(path), { ...init, credentials: 'omit' })
+      res = await doFetch(url(path), { ...init, credentials: 'omit', signal })
     } catch {
       throw new BffError('The chat service could not be reached.', 0, 'network')
     }

@@ -82,7 +82,11 @@ export function createConnection(options: ConnectionOptions): Connection {
   const detach = (): SocketLike | undefined => {
     const old = ws
     ws = undefined
-    if (old) old.onopen = old.onmessage = old.onclose = old.onerror = null
+    if (old) {
+      old.onopen = old.onmessage = old.onclose = null
+      // not null: Node's `ws` throws an 'error' event that has no listener (closing a socket still connecting)
+      old.onerror = () => undefined
+    }
     return old
   }
   function drop(reason: string): void {
