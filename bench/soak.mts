@@ -9,6 +9,6 @@ import { runSoak } from '../tests/fault/soak'
 const quick = process.argv.includes('--quick')
 const guests = Number(process.env.PARLEY_SOAK_GUESTS ?? (quick ? 50 : 200))
 const messages = Number(process.env.PARLEY_SOAK_MESSAGES ?? (quick ? 20 : 50))
-const report = await runSoak({ guests, messages, faults: quick ? 10 : 30, timeoutMs: 240_000, seed: 11 })
+const report = await runSoak({ guests, messages, faults: quick ? 10 : 30, timeoutMs: Number(process.env.PARLEY_SOAK_TIMEOUT_MS ?? 240_000), seed: 11 })
 console.log(JSON.stringify({ bench: 'delivery-soak', cores: cpus().length, node: process.version, ...report }, null, 2))
-if (report.lost || report.duplicated || report.reordered || report.renderedTwice || report.stored !== report.sent) process.exitCode = 1
+if (report.lost || report.duplicated || report.reordered || report.renderedTwice || report.unsettled || report.stored !== report.sent) process.exitCode = 1

@@ -131,4 +131,25 @@ describe('createChatClient', () => {
     expect(sockets.length).toBeGreaterThan(1)
     client.stop()
   })
+
+  it('forgets a message whose late ack points at an entry already shown', async () => {
+    const bff = fakeBff()
+    const { factory, sockets } = fakeSocketFactory()
+    const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
+    let outbox: OutboxItem[] = []
+    client.on('outbox', (items) => (outbox = items))
+    await client.start()
+    await flush()
+    const s = sockets[0]
+    s?.open()
+    s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 0 })
+    await flush()
+    const item = client.send('hello')
+    // the entry came by another path (a history page, another socket); the duplicate's ack comes last
+    s?.receive({ type: 'message', seq: 1, id: 'm1', role: 'bot', text: 'hi', sentAt: 'x' })
+    s?.receive({ type: 'message', seq: 2, id: 'm2', role: 'bot', text: 'there', sentAt: 'x' })
+    s?.receive({ type: 'ack', clientMessageId: item?.clientMessageId, seq: 1 })
+    expect(outbox).toEqual([])
+    client.stop()
+  })
 })

@@ -227,6 +227,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
         if (oldestSeq === undefined || frame.seq < oldestSeq) oldestSeq = frame.seq
         return events.emit('entries', [frame])
       case 'ack':
+        // an ack for an entry already shown (a resend after a reconnect, answered with the original seq)
+        // has nothing left to wait for
+        if (resume && frame.seq <= resume.lastSeq) return outbox.forget(frame.clientMessageId)
         return outbox.ack(frame.clientMessageId, frame.seq)
       case 'typing':
         return events.emit('typing', frame)

@@ -32,6 +32,9 @@ export interface SoakReport {
   renderedTwice: number
   faults: number
   reconnects: number
+  /** Messages still in outboxes when the run ended (not yet acked and echoed), with their guests' states. */
+  unsettled: number
+  unsettledStates: string[]
   durationMs: number
 }
 
@@ -50,6 +53,7 @@ interface Guest {
   renderedTwice: number
   /** Messages in the outbox: not yet acked and echoed. */
   unsettled: number
+  states: string
   token: () => string | undefined
 }
 
@@ -71,8 +75,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         WebSocket: (url, protocols) => new WebSocket(url, protocols, { origin: ORIGIN }),
         backoff: { baseMs: 100, capMs: 1000 },
       })
-      const guest: Guest = { client, texts: [], rendered: new Map(), renderedTwice: 0, unsettled: 0, token: () => session?.guestToken }
-      client.on('outbox', (items) => (guest.unsettled = items.length))
+      const guest: Guest = { client, texts: [], rendered: new Map(), renderedTwice: 0, unsettled: 0, states: '', token: () => session?.guestToken }
+      client.on('outbox', (items) => {
+        guest.unsettled = items.length
+        guest.states = items.map((x) => x.state + (x.error ? `(${x.error})` : '')).join(',')
+      })
       client.on('session', (s) => (session = s))
       client.on('connection', (s) => {
         if (s.status === 'reconnecting') reconnects++
@@ -150,7 +157,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       lost += texts.filter((t) => !renderedTexts.includes(t)).length
       renderedTwice += guest.renderedTwice + (renderedTexts.length - new Set(renderedTexts).size)
     }
-    return { guests: guests.length, sent, stored, lost, duplicated, reordered, renderedTwice, faults, reconnects, durationMs: Date.now() - started }
+    const stuck = guests.filter((g) => g.unsettled > 0)
+    const unsettled = stuck.reduce((n, g) => n + g.unsettled, 0)
+    const unsettledStates = stuck.slice(0, 5).map((g) => `${g.client.connection.status}: ${g.states}`)
+    return { guests: guests.length, sent, stored, lost, duplicated, reordered, renderedTwice, faults, reconnects, unsettled, unsettledStates, durationMs: Date.now() - started }
   } finally {
     for (const g of guests) g.client.stop()
     await proxy.close()
