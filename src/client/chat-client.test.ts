@@ -152,4 +152,23 @@ describe('createChatClient', () => {
     expect(outbox).toEqual([])
     client.stop()
   })
+
+  it('gives listeners each entry once, however often it is replayed', async () => {
+    const bff = fakeBff([{ type: 'message', seq: 1, id: 'm1', role: 'bot', text: 'hi', sentAt: 'x' }])
+    const { factory, sockets } = fakeSocketFactory()
+    const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
+    const seen: number[] = []
+    client.on('entries', (e) => seen.push(...e.map((x) => x.seq)))
+    await client.start()
+    await flush()
+    const s = sockets[0]
+    s?.open()
+    s?.receive({ type: 'message', seq: 1, id: 'm1', role: 'bot', text: 'hi', sentAt: 'x' })
+    s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 1 })
+    await flush()
+    s?.receive({ type: 'message', seq: 2, id: 'm2', role: 'bot', text: 'again', sentAt: 'x' })
+    s?.receive({ type: 'message', seq: 2, id: 'm2', role: 'bot', text: 'again', sentAt: 'x' })
+    expect(seen).toEqual([1, 2])
+    client.stop()
+  })
 })

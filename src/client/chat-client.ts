@@ -147,6 +147,19 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     }
     events.emit('session', session)
   }
+  /** Seqs already given to listeners in this conversation: each entry is emitted once, replays are dropped. */
+  const shown = new Set<number>()
+  function emitNew(event: 'entries' | 'older', list: TranscriptEntry[]): void {
+    const fresh = list.filter((e) => !shown.has(e.seq))
+    for (const e of fresh) shown.add(e.seq)
+    if (fresh.length) events.emit(event, fresh)
+  }
+  function emitReset(list: TranscriptEntry[]): void {
+    shown.clear()
+    for (const e of list) shown.add(e.seq)
+    events.emit('reset', list)
+  }
+
   function setResume(point: ResumePoint | undefined): void {
     resume = point
     safeWrite(storage, keys.resume, point)
@@ -160,6 +173,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   async function newSession(): Promise<GuestSession> {
     creating ??= bff.createGuestSession(options.profile).finally(() => (creating = undefined))
     const session = await creating
+    shown.clear()
     setResume(undefined)
     oldestSeq = undefined
     setSession(session)
@@ -183,7 +197,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
           // acked messages went down with the old conversation: send them again into the new one
           for (const item of outbox.items()) if (item.state === 'sent') outbox.retry(item.clientMessageId)
           await newSession()
-          events.emit('reset', [])
+          emitReset([])
         } else throw err
       }
     })().finally(() => (refreshing = undefined))
@@ -203,7 +217,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     synced = true
     outbox.forgetUpTo(lastSeq)
     setResume({ epoch, lastSeq })
-    events.emit(replace ? 'reset' : 'entries', page.messages)
+    if (replace) emitReset(page.messages)
+    else emitNew('entries', page.messages)
     connection.send({ type: 'resume', epoch, afterSeq: lastSeq })
   }
 
@@ -225,7 +240,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
         if (frame.type === 'message' && frame.clientMessageId && frame.role === 'guest') outbox.forget(frame.clientMessageId)
         if (resume && frame.seq > resume.lastSeq) setResume({ epoch: resume.epoch, lastSeq: frame.seq })
         if (oldestSeq === undefined || frame.seq < oldestSeq) oldestSeq = frame.seq
-        return events.emit('entries', [frame])
+        return emitNew('entries', [frame])
       case 'ack':
         // an ack for an entry already shown (a resend after a reconnect, answered with the original seq)
         // has nothing left to wait for
@@ -323,7 +338,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       if (!session || oldestSeq === undefined || oldestSeq <= 1) return false
       const page = await bff.fetchMessages(session.guestToken, { before: oldestSeq, limit: 50 })
       oldestSeq = page.messages[0]?.seq ?? oldestSeq
-      events.emit('older', page.messages)
+      emitNew('older', page.messages)
       return page.hasMore
     },
     reconnect: () => connection.reconnectNow(),
@@ -335,7 +350,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       outbox.clear()
       setResume(undefined)
       setSession(undefined)
-      events.emit('reset', [])
+      emitReset([])
     },
     get started() {
       return !stopped && connection.state.status !== 'idle'
