@@ -7,6 +7,22 @@ import type { OutboxItem } from './outbox'
 
 const flush = () => vi.advanceTimersByTimeAsync(0)
 
+/** A started client whose first socket is open and ready; `outbox()` is the last outbox it announced. */
+async function readyClient(history: TranscriptEntry[] = [], ready: Record<string, unknown> = {}) {
+  const bff = fakeBff(history)
+  const { factory, sockets } = fakeSocketFactory()
+  const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
+  let outbox: OutboxItem[] = []
+  client.on('outbox', (items) => (outbox = items))
+  await client.start()
+  await flush()
+  const s = sockets[0]
+  s?.open()
+  s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: history.length, ...ready })
+  await flush()
+  return { bff, client, sockets, s, outbox: () => outbox }
+}
+
 describe('createChatClient', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
@@ -100,24 +116,14 @@ describe('createChatClient', () => {
   })
 
   it('adopts the heartbeat from ready, keeps acked messages as sent until their entry, and refreshes in-band', async () => {
-    const bff = fakeBff()
-    const { factory, sockets } = fakeSocketFactory()
-    const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
-    let outbox: OutboxItem[] = []
-    client.on('outbox', (items) => (outbox = items))
-    await client.start()
-    await flush()
-    const s = sockets[0]
-    s?.open()
-    s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 0, heartbeatMs: 1000 })
-    await flush()
+    const { bff, client, sockets, s, outbox } = await readyClient([], { heartbeatMs: 1000 })
     await vi.advanceTimersByTimeAsync(1000)
     expect(s?.frames()).toContainEqual({ type: 'ping' })
     const item = client.send('hello')
     s?.receive({ type: 'ack', clientMessageId: item?.clientMessageId, seq: 1 })
-    expect(outbox).toMatchObject([{ state: 'sent', seq: 1 }])
+    expect(outbox()).toMatchObject([{ state: 'sent', seq: 1 }])
     s?.receive({ type: 'message', seq: 1, id: 'm1', role: 'guest', text: 'hello', sentAt: 'x', clientMessageId: item?.clientMessageId })
-    expect(outbox).toEqual([])
+    expect(outbox()).toEqual([])
     // the token is refreshed a minute before it expires; the open socket gets the new one in an auth frame
     for (let t = 0; t < 3_600_000 - 60_000; t += 5_000) {
       s?.receive({ type: 'pong' })
@@ -133,23 +139,13 @@ describe('createChatClient', () => {
   })
 
   it('forgets a message whose late ack points at an entry already shown', async () => {
-    const bff = fakeBff()
-    const { factory, sockets } = fakeSocketFactory()
-    const client = createChatClient({ bffUrl: 'http://bff', fetch: bff.fetch, WebSocket: factory })
-    let outbox: OutboxItem[] = []
-    client.on('outbox', (items) => (outbox = items))
-    await client.start()
-    await flush()
-    const s = sockets[0]
-    s?.open()
-    s?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 0 })
-    await flush()
+    const { client, s, outbox } = await readyClient()
     const item = client.send('hello')
     // the entry came by another path (a history page, another socket); the duplicate's ack comes last
     s?.receive({ type: 'message', seq: 1, id: 'm1', role: 'bot', text: 'hi', sentAt: 'x' })
     s?.receive({ type: 'message', seq: 2, id: 'm2', role: 'bot', text: 'there', sentAt: 'x' })
     s?.receive({ type: 'ack', clientMessageId: item?.clientMessageId, seq: 1 })
-    expect(outbox).toEqual([])
+    expect(outbox()).toEqual([])
     client.stop()
   })
 
