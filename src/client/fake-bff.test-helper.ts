@@ -4,7 +4,7 @@
  */
 import { vi } from 'vitest'
 import type { GuestSession, TranscriptEntry } from '../protocol'
-import type { StorageLike } from './storage'
+export { memoryStorage } from './storage'
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString()
 export const session = (n: number): GuestSession => ({
@@ -15,11 +15,6 @@ export const session = (n: number): GuestSession => ({
   expiresAt: inAnHour(),
   socketUrl: 'ws://bff/api/socket',
 })
-
-export function memoryStorage(): StorageLike {
-  const data = new Map<string, string>()
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) }
-}
 
 /** A fake BFF: creates numbered sessions, refuses refresh tokens it does not know, serves `history`. */
 export function fakeBff(history: TranscriptEntry[] = []) {

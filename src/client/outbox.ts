@@ -3,20 +3,11 @@
  * Guest messages that are not yet acknowledged, in the order they were written. Kept in storage so a
  * reload resends them; the BFF de-duplicates by `clientMessageId`, so resending is always safe.
  */
-import { MAX_ID_LENGTH } from '../protocol'
-import { asObject, readId, readOneOf, readSeq, readString } from '../protocol/read'
+import { parseOutboxItems, type OutboxItem } from '../protocol'
 import { safeRead, safeWrite, type StorageLike } from './storage'
 
-export interface OutboxItem {
-  clientMessageId: string
-  text: string
-  /** ISO 8601 */
-  createdAt: string
-  /** `sent`: the BFF acknowledged it with `seq`; kept until its transcript entry arrives. */
-  state: 'sending' | 'sent' | 'failed'
-  seq?: number
-  error?: string
-}
+export { parseOutboxItems, type OutboxItem }
+
 
 export interface Outbox {
   add(text: string): OutboxItem
@@ -46,31 +37,9 @@ export function newOutboxItem(text: string): OutboxItem {
   return { clientMessageId: newClientMessageId(), text, createdAt: new Date().toISOString(), state: 'sending' }
 }
 
-function restore(raw: unknown): OutboxItem[] {
-  if (!Array.isArray(raw)) return []
-  const items: OutboxItem[] = []
-  for (const x of raw) {
-    const o = asObject(x)
-    const clientMessageId = o && readId(o, 'clientMessageId', MAX_ID_LENGTH)
-    const text = o && readString(o, 'text')
-    const createdAt = o && readString(o, 'createdAt', 40)
-    const state = o && readOneOf(o, 'state', ['sending', 'sent', 'failed'] as const)
-    const seq = o && readSeq(o, 'seq')
-    const error = o && readString(o, 'error', 1000)
-    if (!clientMessageId || text === undefined || !createdAt || !state || (state === 'sent' && seq === undefined)) continue
-    const item: OutboxItem = { clientMessageId, text, createdAt, state }
-    if (seq !== undefined) item.seq = seq
-    if (error !== undefined) item.error = error
-    items.push(item)
-  }
-  return items
-}
-
-/** Parse outbox items from storage or another tab; malformed items are dropped. */
-export const parseOutboxItems = restore
 
 export function createOutbox(options: { storage?: StorageLike; key: string; onChange: (items: OutboxItem[]) => void }): Outbox {
-  let list = restore(safeRead(options.storage, options.key))
+  let list = parseOutboxItems(safeRead(options.storage, options.key))
   const changed = (): void => {
     safeWrite(options.storage, options.key, list.length ? list : undefined)
     options.onChange([...list])

@@ -11,7 +11,7 @@ import { createChatClient, readResumePoint, storageKeys, type ChatClient, type C
 import type { ConnectionState } from './connection'
 import { createEmitter } from './emitter'
 import { newOutboxItem, parseOutboxItems, type OutboxItem } from './outbox'
-import { safeRead, safeWrite, type StorageLike } from './storage'
+import { memoryStorage, safeRead, safeWrite } from './storage'
 import { parseCommand, parseLeaderMessage, type Command, type LeaderMessage, type RelayedEvents } from './tab-messages'
 import { browserTabEnv, holdLock, type ChannelLike, type TabEnv } from './tabs'
 
@@ -27,11 +27,6 @@ export interface SharedChatClient extends ChatClient {
 }
 
 const RELAYED: readonly (keyof RelayedEvents)[] = ['session', 'connection', 'entries', 'reset', 'typing', 'receipt', 'outbox', 'error', 'resume']
-
-function memoryStorage(): StorageLike {
-  const data = new Map<string, string>()
-  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) }
-}
 
 export function createSharedChatClient(options: SharedChatClientOptions): SharedChatClient {
   const env = options.tabs === false ? undefined : (options.tabs ?? browserTabEnv())

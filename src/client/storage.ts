@@ -26,3 +26,9 @@ export function safeWrite(storage: StorageLike | undefined, key: string, value: 
     // full or forbidden storage: the data simply lives in memory only
   }
 }
+
+/** Storage that lives as long as the page (no persistence, or a tab mirroring another's state). */
+export function memoryStorage(): StorageLike {
+  const data = new Map<string, string>()
+  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) }
+}

@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Author, EventKind, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
+import type { Author, EventKind, OutboxItem, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
 
 /** Connection status as the UI needs it (mirrors `ConnectionState` of the client without importing it). */
 export type ConnectionView =
@@ -13,14 +13,8 @@ export type ConnectionView =
   | { status: 'reconnecting'; nextAttemptAt: number }
   | { status: 'failed'; reason: string }
 
-export interface PendingMessage {
-  clientMessageId: string
-  text: string
-  createdAt: string
-  state: 'sending' | 'sent' | 'failed'
-  seq?: number
-  error?: string
-}
+/** A guest message not yet in the transcript: an outbox item of the client. */
+export type PendingMessage = OutboxItem
 
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed'
 
