@@ -12,7 +12,9 @@ export const E2E_PROXY_PORT = E2E_PORT + 1
 export const E2E_RESTART_PORT = E2E_PORT + 3
 
 export default defineConfig({
-  testDir: 'tests/e2e',
+  testDir: 'tests',
+  // browser tests live beside their suites: the e2e journeys and the abuse suite's rendering checks
+  testMatch: ['e2e/**/*.spec.ts', 'abuse/**/*.spec.ts'],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

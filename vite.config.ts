@@ -10,6 +10,8 @@ const BFF = process.env.PARLEY_BFF ?? 'http://127.0.0.1:8080'
 export default defineConfig(({ mode }): UserConfig => {
   const common: UserConfig = {
     plugins: [vue()],
+    // the BFF replaces this with a fresh nonce per response (NONCE_PLACEHOLDER in server/csp.ts)
+    html: { cspNonce: 'PARLEY_CSP_NONCE' },
     server: { proxy: { '/api': { target: BFF, ws: true } } },
   }
   switch (mode) {

@@ -11,7 +11,10 @@ import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { PROTOCOL } from '../src/protocol'
 import { normalizeOrigin, type Config } from './config'
+import { cspDirectives } from './csp'
+import { loggerOptions } from './log'
 import { problem, sendProblem } from './problem'
+import { SnapshotLocalStore } from './rate-limit-store'
 import { guestSessionRoutes } from './routes/guest-sessions'
 import { healthRoutes } from './routes/health'
 import { pageRoutes } from './routes/pages'
@@ -30,6 +33,8 @@ export interface AppDeps {
   upstream?: (ctx: { config: Config; store: ConversationStore; log: FastifyBaseLogger }) => Upstream
   /** A pino logger, or `false` for none (tests). @default a pino logger at `config.logLevel` */
   logger?: boolean
+  /** Where the log goes (tests read it). @default stdout */
+  logStream?: NodeJS.WritableStream
   /** Reply delay of the desk bot, ms (tests make it short). */
   botDelayMs?: number
 }
@@ -47,13 +52,10 @@ export interface ParleyApp {
   guestSockets(): number
 }
 
-/** Paths and headers that must never reach logs. */
-const REDACT = ['req.headers.authorization', 'req.headers["sec-websocket-protocol"]', 'req.headers.cookie']
-
 export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   const { config } = deps
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: deps.logger === false ? false : loggerOptions(config.logLevel, deps.logStream),
     trustProxy: false,
     bodyLimit: 64 * 1024,
     // a slowloris handshake is cut after 10 s instead of Node's 60 s
@@ -97,20 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
       return sendProblem(reply, 403, 'forbidden_origin', 'This Origin is not allowed.')
   })
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        baseUri: ["'none'"],
-        frameAncestors: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-  })
+  // pages replace this policy with one that carries their nonce (routes/pages.ts)
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() } })
   await app.register(fastifyCors, {
     origin: (origin, cb) => cb(null, origin !== undefined && config.allowedOrigins.has(normalizeOrigin(origin) ?? '')),
     methods: ['GET', 'POST', 'DELETE'],
@@ -119,11 +109,15 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   })
   await app.register(fastifyRateLimit, {
     global: false,
+    store: SnapshotLocalStore,
     errorResponseBuilder: (_req, ctx) => ({ ...problem(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`), statusCode: 429 }),
   })
   await app.register(fastifyWebsocket, {
     options: {
       maxPayload: config.limits.maxFrameBytes,
+      // ws 8.23 allows 16,384 fragments a message, enough for a few sockets of 1-byte fragments to pin
+      // megabytes (QUALITY.md §1.3); a chat frame never needs more than a handful
+      maxFragments: config.limits.maxFragments,
       perMessageDeflate: false,
       handleProtocols: (protocols: Set<string>) => (protocols.has(PROTOCOL) ? PROTOCOL : protocols.has('parley.desk.v1') ? 'parley.desk.v1' : false),
     },

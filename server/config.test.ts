@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const c = loadConfig({})
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, upstream: 'desk', deskBot: true, tokenSecretGenerated: true, deskTokenGenerated: true })
     expect([...c.allowedOrigins]).toEqual(['http://127.0.0.1:8080', 'http://localhost:8080'])
-    expect(c.limits).toMatchObject({ maxMessageChars: 4000, maxFrameBytes: 65536, msgRate: 5, msgBurst: 10 })
+    expect(c.limits).toMatchObject({ maxMessageChars: 4000, maxFrameBytes: 65536, maxFragments: 64, msgRate: 5, msgBurst: 10 })
   })
 
   it('reports every problem at once, by variable name', () => {

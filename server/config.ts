@@ -9,6 +9,8 @@ import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
 export interface Limits {
   maxMessageChars: number
   maxFrameBytes: number
+  /** Fragments one message may arrive in (ws closes with 1008 past it). */
+  maxFragments: number
   msgRate: number
   msgBurst: number
   typingRate: number
@@ -151,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       maxMessageChars: int('PARLEY_MAX_MESSAGE_CHARS', DEFAULT_MAX_MESSAGE_CHARS, 1, 100_000),
       maxFrameBytes: int('PARLEY_MAX_FRAME_BYTES', 65536, 1024, 16 * 1024 * 1024),
+      maxFragments: int('PARLEY_MAX_FRAGMENTS', 64, 1, 16_384),
       msgRate: int('PARLEY_MSG_RATE', 5, 1, 10_000),
       msgBurst: int('PARLEY_MSG_BURST', 10, 1, 10_000),
       typingRate: int('PARLEY_TYPING_RATE', 1, 1, 1000),

@@ -5,7 +5,7 @@
 import { SignJWT } from 'jose'
 import WebSocket from 'ws'
 import { parseDeskServerFrame, parseServerFrame, type DeskServerFrame, type ServerFrame } from '../src/protocol'
-import { buildApp, type ParleyApp } from './app'
+import { buildApp, type AppDeps, type ParleyApp } from './app'
 import { loadConfig } from './config'
 
 export const ORIGIN = 'http://app.test'
@@ -17,7 +17,13 @@ export interface TestApp extends ParleyApp {
   wsUrl: string
 }
 
-export async function startTestApp(env: Record<string, string> = {}, botDelayMs = 5): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Turn logging on (at `LOG_LEVEL`, default info) and write it here. */
+  logStream?: NodeJS.WritableStream
+  upstream?: AppDeps['upstream']
+}
+
+export async function startTestApp(env: Record<string, string> = {}, botDelayMs = 5, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0',
     PARLEY_ALLOWED_ORIGINS: ORIGIN,
@@ -27,7 +33,12 @@ export async function startTestApp(env: Record<string, string> = {}, botDelayMs 
     PARLEY_DRAIN_MS: '200',
     ...env,
   })
-  const parley = await buildApp({ config, logger: false, botDelayMs })
+  const parley = await buildApp({
+    config,
+    botDelayMs,
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
+    ...(options.upstream ? { upstream: options.upstream } : {}),
+  })
   await parley.app.listen({ host: '127.0.0.1', port: 0 })
   const address = parley.app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
@@ -116,6 +127,17 @@ export class HandshakeRefused extends Error {
   constructor(readonly status: number) {
     super(`handshake refused with ${status}`)
   }
+}
+
+/** The status a refused handshake got; throws if it was accepted. */
+export async function refusal(handshake: Promise<unknown>): Promise<number> {
+  try {
+    await handshake
+  } catch (err) {
+    if (err instanceof HandshakeRefused) return err.status
+    throw err
+  }
+  throw new Error('the handshake was accepted')
 }
 
 export async function openGuestSocket(app: TestApp, guest: CreatedGuest): Promise<TestSocket> {

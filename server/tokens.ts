@@ -2,7 +2,8 @@
  * @module server/tokens
  * Parley's own guest credentials. The guest token is a short-lived HS256 JWT bound to one guest and one
  * conversation (audience `parley-socket`); the refresh token is an opaque random string, stored only as a
- * hash, that rotates on every use. Replaying a used refresh token revokes its whole family.
+ * hash, that rotates on every use. Replaying a used refresh token revokes its whole family and the
+ * guest itself: whoever holds a stolen token loses it, and open sockets close with 4003.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { errors, jwtVerify, SignJWT } from 'jose'
@@ -81,6 +82,8 @@ export function createTokenService(deps: { secret: Uint8Array; ttlSeconds: numbe
     if (!record) return { ok: false }
     if (record.used) {
       await store.revokeFamily(record.family)
+      // the guest tokens issued from the family die too, not only the refresh tokens
+      await store.revokeGuest(record.guestId)
       return { ok: false }
     }
     if (await store.isFamilyRevoked(record.family)) return { ok: false }

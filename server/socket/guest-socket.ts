@@ -172,7 +172,7 @@ export function registerGuestSocket(
         else if (event.type === 'signal' && event.conversationId === claims.conversationId && event.signal.role !== 'guest') {
           const { role, active, author } = event.signal
           send(author ? { type: 'typing', role, active, author } : { type: 'typing', role, active })
-        }
+        } else if (event.type === 'revoked' && event.guestId === claims.guestId) socket.close(CloseCode.Forbidden, 'credentials revoked')
       })
 
       // the token expires while the socket is open: tell the client to refresh and reconnect

@@ -78,6 +78,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     async revokeGuest(guestId) {
       const g = guests.get(guestId)
       if (g) g.revoked = true
+      emit({ type: 'revoked', guestId })
     },
 
     async putRefreshToken(hash, record) {

@@ -59,6 +59,8 @@ export type StoreEvent =
   | { type: 'entry'; conversationId: string; entry: TranscriptEntry }
   | { type: 'conversation'; conversation: ConversationRecord }
   | { type: 'signal'; conversationId: string; signal: TypingSignal }
+  /** The guest's credentials were revoked ("end chat", a replayed refresh token): its sockets must close. */
+  | { type: 'revoked'; guestId: string }
 
 export interface AppendResult {
   entry: TranscriptEntry

@@ -18,6 +18,15 @@ describe('MessageBubble', () => {
     expect(w.text()).toContain('Ada')
   })
 
+  it('neutralises bidi controls in the text, the link and the author name it shows', () => {
+    const w = mount(MessageBubble, {
+      props: { item: { ...base, role: 'agent', author: { name: 'Ada\u202E' }, text: 'see https://example.com/\u202Efdp.exe now \u2067x\u2069' } },
+    })
+    expect(w.text()).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/)
+    expect(w.get('a').text()).toBe('https://example.com/fdp.exe')
+    expect(w.get('a').attributes('href')).toBe('https://example.com/fdp.exe')
+  })
+
   it('shows a failed guest message with its reason and a retry button', async () => {
     const w = mount(MessageBubble, {
       props: { item: { ...base, role: 'guest', text: 'x', status: 'failed', error: 'too long', clientMessageId: 'c1' } },

@@ -1,5 +1,6 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
+import { textsAtLimit } from '../protocol/text-cases.test-helper'
 import MessageComposer from './MessageComposer.vue'
 
 describe('MessageComposer', () => {
@@ -32,6 +33,15 @@ describe('MessageComposer', () => {
     expect(w.get('[role="alert"]').text()).toContain('4 / 3')
     await box.trigger('keydown', { key: 'Enter' })
     expect(w.emitted('send')).toBeUndefined()
+  })
+
+  it.each(textsAtLimit(6))('counts %s as the BFF does: the limit passes, one more does not', async (_name, text) => {
+    const w = mount(MessageComposer, { props: { maxChars: 6 } })
+    const box = w.get('textarea')
+    await box.setValue(text)
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+    await box.setValue(`${text}x`)
+    expect(w.get('[role="alert"]').text()).toContain('7 / 6')
   })
 
   it('announces typing at most every 3 s and stops it on send', async () => {

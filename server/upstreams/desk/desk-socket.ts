@@ -49,7 +49,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
         if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: event.entry })
         else if (event.type === 'conversation')
           summarize(store, event.conversation).then((conversation) => send({ type: 'conversation', conversation }), fail)
-        else if (event.signal.role === 'guest')
+        else if (event.type === 'signal' && event.signal.role === 'guest')
           send({ type: 'guest-typing', conversationId: event.conversationId, active: event.signal.active })
       })
       socket.on('close', unsubscribe)

@@ -1,0 +1,12 @@
+/**
+ * @module components/display-text
+ * What untrusted text looks like on screen. Explicit bidi embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069) are dropped so a message cannot reverse a link or run into the text
+ * around it ("Trojan Source" spoofing); the data itself is stored and sent unchanged. The implicit marks
+ * LRM, RLM and ALM stay: right-to-left writing needs them and they cannot reorder a whole run.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g
+
+export function displayText(text: string): string {
+  return text.replace(BIDI_CONTROLS, '')
+}

@@ -1,0 +1,23 @@
+/**
+ * "The server stays healthy after the whole suite": every abuse test ends by checking that its server
+ * still answers /readyz, still creates a guest that can chat, and that nothing leaked onto
+ * Object.prototype.
+ */
+import { expect } from 'vitest'
+import { openGuestSocket, ORIGIN, type CreatedGuest, type TestApp } from '../../server/test-support'
+
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort()
+
+export async function expectHealthy(app: TestApp): Promise<void> {
+  expect((await app.app.inject({ url: '/readyz' })).statusCode).toBe(200)
+  // from an address of its own, so a test that used up the guest-creation limit does not hide a fault
+  const res = await app.app.inject({ method: 'POST', url: '/api/guest-sessions', headers: { origin: ORIGIN }, payload: {}, remoteAddress: '10.99.0.1' })
+  expect(res.statusCode).toBe(201)
+  const s = await openGuestSocket(app, res.json<CreatedGuest>())
+  await s.next('ready')
+  s.send({ type: 'send', clientMessageId: 'health', text: 'still here?' })
+  await s.next('ack')
+  s.close()
+  await s.closed
+  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_KEYS)
+}
