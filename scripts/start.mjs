@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-const SOURCES = ['src', 'index.html', 'desk.html', 'vite.config.ts', 'public', 'package-lock.json']
+const SOURCES = ['src', 'index.html', 'desk.html', 'embed-demo.html', 'vite.config.ts', 'tsconfig.lib.json', 'public', 'package-lock.json']
 
 function newest(path) {
   if (!existsSync(path)) return 0
@@ -16,7 +16,7 @@ function newest(path) {
 const stamp = 'dist/.build-stamp'
 const stale = !existsSync(stamp) || SOURCES.some((p) => newest(p) > statSync(stamp).mtimeMs)
 if (stale) {
-  console.log('Parley: building the demo and the desk (dist/ is missing or stale)…')
+  console.log('Parley: building the widget, the demo and the desk (dist/ is missing or stale)…')
   const r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })
   if (r.status !== 0) process.exit(r.status ?? 1)
 }

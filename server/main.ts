@@ -27,7 +27,7 @@ const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.
 if (config.tokenSecretGenerated)
   app.log.warn('PARLEY_TOKEN_SECRET is not set: a random secret was generated, so guest tokens do not survive a restart.')
 // printed, not logged: the desk link is for the person who started the server
-console.log(`\nParley is running.\n  Demo:       ${base}/`)
+console.log(`\nParley is running.\n  Demo:       ${base}/\n  Script tag: ${base}/embed-demo.html`)
 console.log(
   config.deskTokenGenerated
     ? `  Agent desk: ${base}/desk#token=${config.deskToken}\n              (generated token; set PARLEY_DESK_TOKEN to keep one)\n`

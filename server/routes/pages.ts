@@ -1,6 +1,7 @@
 /**
  * @module server/routes/pages
- * The built front-ends: the demo at `/`, the agent console at `/desk`, the embed files at `/embed/`.
+ * The built front-ends: the demo at `/`, the script-tag demo at `/embed-demo.html`, the agent console at
+ * `/desk`, the script-tag files at `/embed/`.
  * HTML pages are sent with a fresh CSP nonce each time; assets are plain static files.
  * A missing build answers with a page that says how to build it instead of a bare 404.
  */
@@ -41,5 +42,22 @@ export async function pageRoutes(app: FastifyInstance, deps: { distDir: string }
     for (const path of ['/desk', '/desk/desk.html']) app.get(path, async (_req, reply) => sendPage(reply, html))
   } else app.get('/desk', async (_req, reply) => reply.code(503).type('text/html').send(NOT_BUILT('agent desk')))
 
-  if (existsSync(embed)) await app.register(fastifyStatic, { root: embed, prefix: '/embed/', decorateReply: false })
+  const embedDemo = join(deps.distDir, 'embed-demo.html')
+  if (existsSync(embedDemo)) {
+    const html = readFileSync(embedDemo, 'utf8')
+    app.get('/embed-demo.html', async (_req, reply) => sendPage(reply, html))
+  }
+  // the script tag is loaded from other sites: it may be fetched cross-origin, and revalidated often
+  // because its name carries no hash
+  if (existsSync(embed))
+    await app.register(fastifyStatic, {
+      root: embed,
+      prefix: '/embed/',
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (reply) => {
+        reply.header('cache-control', 'public, max-age=300')
+        reply.header('cross-origin-resource-policy', 'cross-origin')
+      },
+    })
 }

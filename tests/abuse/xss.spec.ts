@@ -79,7 +79,10 @@ test('the XSS corpus from the guest, the bot and an agent renders as text in the
   await expect(log.locator('.parley-mine').filter({ hasText: '<img src=x onerror=alert(1)>' }).first()).toBeVisible()
 
   await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
-  await agent.getByRole('button').filter({ hasText: marker }).or(agent.getByRole('button').filter({ hasText: XSS_CORPUS.at(-1) ?? '' })).first().click()
+  // the conversation's row shows its last message: the bot's echo of the last payload
+  const row = agent.getByRole('button').filter({ hasText: `You said: "${XSS_CORPUS.at(-1) ?? ''}"` })
+  await expect(row).toBeVisible()
+  await row.click()
   const transcript = agent.getByRole('log', { name: 'Transcript' })
   await expect(transcript).toContainText(marker)
   await expect(transcript).toContainText('<svg onload=alert(1)>')

@@ -22,4 +22,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // pages that tests serve through page.route() have no real address; Chromium's Local Network Access
+  // checks would then block their sockets to 127.0.0.1
+  '--disable-features=LocalNetworkAccessChecks',
 ]

@@ -1,0 +1,124 @@
+/**
+ * @module embed/element
+ * `<parley-chat>` without a framework: a shadow root with the launcher button. The Vue panel chunk is
+ * imported on the first open (or while idle when a returning guest has a live session, so the unread
+ * badge works) and mounted in the same shadow root, where it replaces this button with its own.
+ */
+import { EMBED_CSS } from './styles'
+import type { EmbedEventName, EmbedEvents, EmbedOptions, PanelController, PanelModule } from './types'
+
+/** Where the widget keeps a live session (`storageKeys().session` in src/client; a test keeps them equal). */
+export const SESSION_KEY = 'parley:session'
+
+const ICON =
+  '<svg aria-hidden="true" viewBox="0 0 24 24" width="26" height="26"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>'
+
+type Listeners = { [K in EmbedEventName]: Set<(detail: EmbedEvents[K]) => void> }
+
+export class ParleyElement extends HTMLElement {
+  /** Set by the script before the element is connected. */
+  options: EmbedOptions = { bffUrl: location.origin }
+  /** Imports the panel chunk; the script passes its own `import()` so the chunk URL is relative to it. */
+  loadPanel: () => Promise<PanelModule> = () => Promise.reject(new Error('Parley: no panel loader'))
+  private readonly listeners: Listeners = { ready: new Set(), open: new Set(), close: new Set(), message: new Set(), unread: new Set(), error: new Set() }
+  private panel: Promise<PanelController> | undefined
+  private container: HTMLElement | undefined
+
+  connectedCallback(): void {
+    if (this.shadowRoot) return
+    const root = this.attachShadow({ mode: 'open' })
+    addStyles(root, EMBED_CSS, this.options.nonce)
+    const container = document.createElement('div')
+    container.className = 'parley-embed'
+    const side = this.options.position === 'left' ? 'left' : 'right'
+    container.innerHTML = `<div class="parley-embed-root parley-embed-${side}"><button type="button" class="parley-embed-launcher" part="launcher" aria-label="Open chat">${ICON}</button></div>`
+    container.querySelector('button')?.addEventListener('click', () => void this.open())
+    root.append(container)
+    this.container = container
+    this.emit('ready', undefined)
+    if (this.options.startOpen) void this.open()
+    else if (hasLiveSession(this.options.persist)) idle(() => void this.ensurePanel())
+  }
+
+  disconnectedCallback(): void {
+    void this.panel?.then((p) => p.unmount())
+    this.panel = undefined
+  }
+
+  on<K extends EmbedEventName>(event: K, listener: (detail: EmbedEvents[K]) => void): void {
+    this.listeners[event].add(listener)
+  }
+
+  off<K extends EmbedEventName>(event: K, listener: (detail: EmbedEvents[K]) => void): void {
+    this.listeners[event].delete(listener)
+  }
+
+  emit<K extends EmbedEventName>(event: K, detail: EmbedEvents[K]): void {
+    this.dispatchEvent(new CustomEvent(`parley:${event}`, { detail }))
+    for (const listener of this.listeners[event]) listener(detail)
+  }
+
+  async open(): Promise<void> {
+    await (await this.ensurePanel()).open()
+  }
+
+  async close(): Promise<void> {
+    await this.panel?.then((p) => p.close())
+  }
+
+  async toggle(): Promise<void> {
+    await (await this.ensurePanel()).toggle()
+  }
+
+  async endChat(): Promise<void> {
+    if (!this.panel && !hasLiveSession(this.options.persist)) return
+    await (await this.ensurePanel()).endChat()
+  }
+
+  private ensurePanel(): Promise<PanelController> {
+    const container = this.container
+    if (!container) return Promise.reject(new Error('Parley: the widget is not on the page'))
+    this.panel ??= this.loadPanel().then(
+      ({ mountPanel, PANEL_CSS }) => {
+        if (this.shadowRoot) addStyles(this.shadowRoot, PANEL_CSS, this.options.nonce)
+        // the Vue launcher takes over from the plain one
+        container.querySelector('.parley-embed-root')?.remove()
+        return mountPanel(container, this.options, (event, detail) => this.emit(event, detail))
+      },
+      (err: unknown) => {
+        this.panel = undefined
+        this.emit('error', { code: 'load_failed', message: 'The chat could not be loaded; check your connection and try again.' })
+        throw err
+      },
+    )
+    return this.panel
+  }
+}
+
+/** Constructable stylesheets are outside CSP's reach; the `<style>` fallback carries the nonce. */
+export function addStyles(root: ShadowRoot, css: string, nonce: string | undefined): void {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet()
+    sheet.replaceSync(css)
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
+    return
+  }
+  const style = document.createElement('style')
+  if (nonce) style.nonce = nonce
+  style.textContent = css
+  root.append(style)
+}
+
+function hasLiveSession(persist: EmbedOptions['persist']): boolean {
+  if (persist === 'none') return false
+  try {
+    return Boolean((persist === 'local' ? localStorage : sessionStorage).getItem(SESSION_KEY))
+  } catch {
+    return false
+  }
+}
+
+function idle(fn: () => void): void {
+  if ('requestIdleCallback' in window) requestIdleCallback(fn, { timeout: 2000 })
+  else setTimeout(fn, 200)
+}

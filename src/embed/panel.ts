@@ -1,0 +1,54 @@
+/**
+ * @module embed/panel
+ * The Vue half of the script tag, imported on the first open: `<ParleyChat>` with its own app and Pinia,
+ * mounted inside the launcher's shadow root, with every component's CSS (compiled in custom-element mode,
+ * so it arrives as strings) adopted into that root.
+ */
+import { createPinia } from 'pinia'
+import { createApp, h, shallowRef } from 'vue'
+import ParleyChat, { type ParleyChatExposed } from '../components/ParleyChat.vue'
+import type { MountPanel } from './types'
+
+const components = import.meta.glob<{ default: { styles?: string[] } }>('../components/*.vue', { eager: true })
+/** Every component's CSS; the launcher adopts it into its shadow root before mounting. */
+export const PANEL_CSS = Object.values(components)
+  .flatMap((m) => m.default.styles ?? [])
+  .join('\n')
+
+export const mountPanel: MountPanel = (target, options, emit) => {
+  const chat = shallowRef<InstanceType<typeof ParleyChat> | null>(null)
+  const mountPoint = document.createElement('div')
+  target.append(mountPoint)
+  const app = createApp({
+    render: () =>
+      h(ParleyChat, {
+        ref: chat,
+        bffUrl: options.bffUrl,
+        title: options.title,
+        position: options.position,
+        persist: options.persist,
+        profile: options.profile,
+        onOpen: () => emit('open', undefined),
+        onClose: () => emit('close', undefined),
+        onMessage: (m) => emit('message', m),
+        onUnread: (n) => emit('unread', n),
+        onError: (e) => emit('error', e),
+      }),
+  })
+  app.use(createPinia())
+  app.mount(mountPoint)
+  const exposed = (): ParleyChatExposed => {
+    if (!chat.value) throw new Error('Parley: the panel is not mounted')
+    return chat.value
+  }
+  return {
+    open: () => exposed().open(),
+    close: () => exposed().close(),
+    toggle: () => exposed().toggle(),
+    endChat: () => exposed().endChat(),
+    unmount: () => {
+      app.unmount()
+      mountPoint.remove()
+    },
+  }
+}

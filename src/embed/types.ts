@@ -1,0 +1,72 @@
+/**
+ * @module embed/types
+ * Types shared by the script-tag launcher and the Vue panel chunk. Types only: a runtime module shared by
+ * both would make the bundler turn the launcher into an ES module with exports, and it must stay one
+ * classic script.
+ */
+import type { CreateGuestSessionBody, MessageFrame } from '../protocol'
+
+export interface EmbedOptions {
+  /** Base URL of the BFF. @default the origin the script was loaded from */
+  bffUrl: string
+  /** @default 'Chat with us' */
+  title?: string
+  /** @default 'right' */
+  position?: 'right' | 'left'
+  /** Open the panel as soon as the page loads. @default false */
+  startOpen?: boolean
+  /** @default 'session' */
+  persist?: 'session' | 'local' | 'none'
+  /** Custom attributes for the next guest session (name, e-mail and anything your flows read). */
+  profile?: CreateGuestSessionBody
+  /** CSP nonce for the `<style>` fallback where constructable stylesheets are missing. @default the script tag's */
+  nonce?: string
+}
+
+export interface EmbedEvents {
+  /** The launcher is on the page. */
+  ready: undefined
+  open: undefined
+  close: undefined
+  /** A new agent or bot message. */
+  message: MessageFrame
+  /** Unread agent and bot messages while the panel is closed. */
+  unread: number
+  error: { code: string; message: string }
+}
+export type EmbedEventName = keyof EmbedEvents
+
+/** What the panel chunk hands back to the launcher. */
+export interface PanelController {
+  open(): Promise<void>
+  close(): Promise<void>
+  toggle(): Promise<void>
+  endChat(): Promise<void>
+  unmount(): void
+}
+
+/** The panel chunk's exports. */
+export interface PanelModule {
+  mountPanel: MountPanel
+  PANEL_CSS: string
+}
+
+export type MountPanel = (target: HTMLElement, options: EmbedOptions, emit: <K extends EmbedEventName>(event: K, detail: EmbedEvents[K]) => void) => PanelController
+
+/** `window.Parley`. */
+export interface ParleyApi {
+  readonly version: string
+  /** Configure and put the widget on the page (again); the script tag does this by itself unless `data-auto="false"`. */
+  init(options?: Partial<EmbedOptions>): HTMLElement
+  open(): Promise<void>
+  close(): Promise<void>
+  toggle(): Promise<void>
+  on<K extends EmbedEventName>(event: K, listener: (detail: EmbedEvents[K]) => void): void
+  off<K extends EmbedEventName>(event: K, listener: (detail: EmbedEvents[K]) => void): void
+  /** Custom attributes for the guest session; they go with the next session the widget creates. */
+  setAttributes(attributes: Record<string, string>): void
+  /** End the conversation and clear this device. */
+  endChat(): Promise<void>
+  /** Remove the widget and its listeners from the page. */
+  destroy(): void
+}

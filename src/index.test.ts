@@ -1,0 +1,15 @@
+import { expect, it } from 'vitest'
+import * as parley from './index'
+
+it('exports exactly the curated API', () => {
+  expect(Object.keys(parley).sort()).toEqual([
+    'ParleyChat',
+    'createChatClient',
+    'createParley',
+    'useChatSocket',
+    'useChatStore',
+    'useGuestSession',
+    'useParley',
+    'useSessionStore',
+  ])
+})

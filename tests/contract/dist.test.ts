@@ -1,0 +1,57 @@
+/**
+ * The build contract (STYLE.md §3.5), on the output of `npm run build`: what package.json promises exists,
+ * the library imports Vue instead of containing it, the script tag is two JS files and no CSS, and every
+ * size budget of DESIGN.md §12 holds (sizes are deterministic, so this is a test, not a benchmark).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { BUDGETS, measureSizes } from '../../scripts/size.mjs'
+
+const pkg: unknown = JSON.parse(readFileSync('package.json', 'utf8'))
+
+function exportPaths(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(exportPaths)
+  return []
+}
+
+describe('dist', () => {
+  it('has every path the exports map names', () => {
+    const paths = exportPaths(typeof pkg === 'object' && pkg !== null && 'exports' in pkg ? pkg.exports : undefined)
+    expect(paths.length).toBeGreaterThanOrEqual(7)
+    for (const p of paths) expect(existsSync(p), p).toBe(true)
+  })
+
+  it('the library imports vue, pinia and @vueuse/core instead of containing them', () => {
+    const js = readdirSync('dist/lib').filter((f) => f.endsWith('.js'))
+    const all = js.map((f) => readFileSync(`dist/lib/${f}`, 'utf8')).join('\n')
+    expect(all).toMatch(/from\s*["']vue["']/)
+    expect(all).toMatch(/from\s*["']pinia["']/)
+    // markers of Vue's and Pinia's own source
+    expect(all).not.toContain('createRenderer')
+    expect(all).not.toContain('__VUE_PROD_DEVTOOLS__')
+    expect(all).not.toContain('pinia.state')
+  })
+
+  it('the headless client does not import Vue at all', () => {
+    const client = readFileSync('dist/lib/client.js', 'utf8')
+    const chunks = [...client.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((m) => readFileSync(`dist/lib/${m[1]}`, 'utf8'))
+    for (const code of [client, ...chunks]) expect(code).not.toMatch(/from\s*["'](vue|pinia|@vueuse\/core)["']/)
+  })
+
+  it('the script tag is parley.js plus the panel, no CSS, no process.env, and the launcher is a classic script', () => {
+    expect(readdirSync('dist/embed').sort()).toEqual(['parley-panel.js', 'parley.js'])
+    const launcher = readFileSync('dist/embed/parley.js', 'utf8')
+    for (const f of ['parley.js', 'parley-panel.js']) expect(readFileSync(`dist/embed/${f}`, 'utf8')).not.toContain('process.env')
+    // no module syntax: it must run from a plain <script src>
+    expect(launcher).not.toMatch(/^\s*(import|export)\b|import\.meta/m)
+    expect(launcher.startsWith('(()=>{')).toBe(true)
+  })
+
+  it('stays within every size budget', () => {
+    const sizes = measureSizes()
+    expect(sizes.launcher).toBeLessThanOrEqual(BUDGETS.launcher)
+    expect(sizes.opened).toBeLessThanOrEqual(BUDGETS.opened)
+    expect(sizes.lib).toBeLessThanOrEqual(BUDGETS.lib)
+  })
+})

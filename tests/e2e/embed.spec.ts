@@ -1,0 +1,196 @@
+/**
+ * The script tag in Chromium: a plain page gets a working chat within the size budgets, the JS API works,
+ * loading the tag twice is harmless, and a hostile host page can neither break the widget nor be touched
+ * by it, under a strict CSP.
+ */
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { expect, test, type Page } from '@playwright/test'
+import type { ParleyApi } from '../../src/embed/types'
+
+declare global {
+  interface Window {
+    Parley?: ParleyApi
+  }
+}
+
+/** Dialogs, CSP violations and uncaught errors, for pages that must have none. */
+async function watchPage(page: Page): Promise<{ problems: string[] }> {
+  const w = { problems: [] as string[] }
+  page.on('pageerror', (err) => w.problems.push(`pageerror: ${err.message}`))
+  page.on('dialog', (d) => {
+    w.problems.push(`dialog: ${d.message()}`)
+    void d.dismiss()
+  })
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.problems.push(`console: ${m.text()}`)
+  })
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))
+  })
+  return w
+}
+
+/** gzip bytes of every /embed/ file the page fetched so far. */
+function embedBytes(page: Page): () => Promise<Map<string, number>> {
+  const seen = new Map<string, Promise<number>>()
+  page.on('response', (res) => {
+    const url = new URL(res.url())
+    if (url.pathname.startsWith('/embed/')) seen.set(url.pathname, res.body().then((b) => gzipSync(b, { level: 9 }).length))
+  })
+  return async () => new Map(await Promise.all([...seen].map(async ([k, v]) => [k, await v] as const)))
+}
+
+test('a plain page with one script tag gets a working chat: ≤ 10 kB before the first open, ≤ 60 kB once open', async ({ page }) => {
+  const w = await watchPage(page)
+  const sizes = embedBytes(page)
+  await page.goto('/embed-demo.html')
+  const launcher = page.getByRole('button', { name: 'Open chat', exact: true })
+  await expect(launcher).toBeVisible()
+  const before = await sizes()
+  expect([...before.keys()]).toEqual(['/embed/parley.js'])
+  expect(before.get('/embed/parley.js')).toBeLessThanOrEqual(10_000)
+
+  await launcher.click()
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await expect(box).toBeFocused()
+  await box.fill('Is size 44 in stock? (plain page)')
+  await box.press('Enter')
+  await expect(page.getByRole('log', { name: 'Messages' })).toContainText('You said: "Is size 44 in stock? (plain page)"')
+  const after = await sizes()
+  expect([...after.keys()].sort()).toEqual(['/embed/parley-panel.js', '/embed/parley.js'])
+  expect([...after.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(60_000)
+  // the widget's CSS went into its shadow root, not the page
+  expect(await page.evaluate(() => document.querySelectorAll('head style, head link[rel=stylesheet]').length)).toBe(1)
+  expect(w.problems).toEqual([])
+})
+
+test('the JS API: events, open / close / toggle, attributes, endChat, destroy; a second copy of the tag is harmless', async ({ page }) => {
+  const w = await watchPage(page)
+  await page.goto('/embed-demo.html')
+  await page.waitForFunction(() => window.Parley !== undefined)
+  await page.evaluate(() => {
+    const log: string[] = []
+    Object.assign(window, { __events: log })
+    const api = window.Parley
+    if (!api) throw new Error('no Parley')
+    api.on('open', () => log.push('open'))
+    api.on('close', () => log.push('close'))
+    api.on('message', (m) => log.push(`message:${m.text}`))
+    api.on('unread', (n) => log.push(`unread:${n}`))
+    api.on('error', (e) => log.push(`error:${e.code}`))
+    api.setAttributes({ orderId: 'A-1001' })
+    // the same tag again
+    const again = document.createElement('script')
+    again.src = '/embed/parley.js'
+    again.nonce = document.querySelector<HTMLScriptElement>('script[src="/embed/parley.js"]')?.nonce ?? ''
+    document.body.append(again)
+  })
+  const created = page.waitForRequest((r) => r.url().endsWith('/api/guest-sessions') && r.method() === 'POST')
+  await page.evaluate(() => window.Parley?.open())
+  expect((await created).postDataJSON()).toMatchObject({ attributes: { orderId: 'A-1001' } })
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible()
+  await page.evaluate(() => window.Parley?.toggle())
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeHidden()
+  await page.evaluate(() => window.Parley?.toggle())
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.fill('Is size 44 in stock?')
+  await box.press('Enter')
+  await expect(page.getByRole('log', { name: 'Messages' })).toContainText('You said')
+  await page.evaluate(() => window.Parley?.close())
+  await expect(box).toBeHidden()
+  expect(await page.locator('parley-chat').count()).toBe(1)
+  const events = await page.evaluate(() => (window as unknown as { __events: string[] }).__events)
+  expect(events).toEqual(expect.arrayContaining(['open', 'close', 'message:Thanks for your message. You said: "Is size 44 in stock?"']))
+
+  await page.evaluate(() => window.Parley?.endChat())
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('parley:')))).toEqual([])
+  await page.evaluate(() => window.Parley?.destroy())
+  expect(await page.locator('parley-chat').count()).toBe(0)
+  expect(await page.evaluate(() => window.Parley)).toBeUndefined()
+  expect(w.problems).toEqual([])
+})
+
+test('a reply while the panel is closed shows as unread; a returning guest loads the panel while idle', async ({ page }) => {
+  await page.goto('/embed-demo.html')
+  await page.getByRole('button', { name: 'Open chat', exact: true }).click()
+  await page.evaluate(() => window.Parley?.on('unread', (n) => Object.assign(window, { __unread: n })))
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.fill('Is size 44 in stock?')
+  await box.press('Enter')
+  // close before the bot answers
+  await page.getByRole('button', { name: 'Close chat' }).click()
+  await expect(page.getByRole('button', { name: 'Open chat, 1 unread' })).toBeVisible()
+  expect(await page.evaluate(() => (window as unknown as { __unread?: number }).__unread)).toBe(1)
+
+  const panel = page.waitForResponse((r) => r.url().endsWith('/embed/parley-panel.js'))
+  await page.reload()
+  // no click: the stored session makes the launcher fetch the panel while idle, and it reconnects
+  await panel
+  await expect(page.getByRole('button', { name: /^Open chat/ })).toBeVisible()
+  await page.getByRole('button', { name: /^Open chat/ }).click()
+  await expect(page.getByRole('log', { name: 'Messages' })).toContainText('You said: "Is size 44 in stock?"')
+})
+
+const VUE_GLOBAL = readFileSync('node_modules/vue/dist/vue.global.prod.js')
+const HOSTILE = readFileSync('tests/e2e/fixtures/hostile-host.html', 'utf8')
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'nonce-host-nonce'; style-src 'self' 'nonce-host-nonce'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+
+async function hostilePage(page: Page, withWidget: boolean): Promise<void> {
+  await page.route('**/vendor/vue.global.prod.js', (route) => route.fulfill({ body: VUE_GLOBAL, contentType: 'text/javascript' }))
+  await page.route('**/hostile.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      headers: { 'content-security-policy': STRICT_CSP },
+      body: HOSTILE.replace('<!--WIDGET-->', withWidget ? '<script src="/embed/parley.js" nonce="host-nonce" data-title="Support"></script>' : ''),
+    }),
+  )
+  await page.goto('/hostile.html')
+}
+
+const hostLayout = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('#host-content, #host-content *')].map((el) => {
+      const r = el.getBoundingClientRect()
+      return `${el.tagName} ${r.x},${r.y} ${r.width}x${r.height} ${getComputedStyle(el).color}`
+    }),
+  )
+
+test('on a hostile page under a strict CSP the widget looks right and works, and the page is untouched', async ({ page }) => {
+  await page.setViewportSize({ width: 1000, height: 700 })
+  await hostilePage(page, false)
+  const layoutWithout = await hostLayout(page)
+
+  const w = await watchPage(page)
+  await hostilePage(page, true)
+  const launcher = page.getByRole('button', { name: 'Open chat', exact: true })
+  await expect(launcher).toBeVisible()
+  expect(await hostLayout(page)).toEqual(layoutWithout)
+  await expect(launcher).toHaveScreenshot('hostile-launcher.png', { maxDiffPixelRatio: 0.02 })
+  const launcherStyle = await launcher.evaluate((b) => {
+    const s = getComputedStyle(b)
+    return { width: s.width, height: s.height, radius: s.borderRadius }
+  })
+  expect(launcherStyle).toEqual({ width: '56px', height: '56px', radius: '50%' })
+
+  await launcher.click()
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await expect(box).toBeFocused()
+  await box.fill('Is size 44 in stock? (hostile page)')
+  await box.press('Enter')
+  const log = page.getByRole('log', { name: 'Messages' })
+  await expect(log).toContainText('You said: "Is size 44 in stock? (hostile page)"')
+  const inside = await log.evaluate((el) => {
+    const s = getComputedStyle(el.querySelector('.parley-bubble') ?? el)
+    return { color: s.color, fontSize: s.fontSize }
+  })
+  expect(inside.color).not.toBe('rgb(255, 0, 0)')
+  expect(inside.fontSize).toBe('15px')
+  await expect(page.getByRole('region', { name: 'Support' })).toHaveScreenshot('hostile-open.png', { maxDiffPixelRatio: 0.03 })
+
+  // the host's own app still works and still looks as it did
+  await page.locator('#host-button').click()
+  await expect(page.locator('#host-button')).toHaveText('host button 1')
+  expect(await hostLayout(page)).toEqual(layoutWithout)
+  expect(w.problems).toEqual([])
+})
