@@ -25,6 +25,7 @@ export const mountPanel: MountPanel = (target, options, emit) => {
         ref: chat,
         bffUrl: options.bffUrl,
         title: options.title,
+        greeting: options.greeting,
         position: options.position,
         persist: options.persist,
         profile: options.profile,

@@ -24,6 +24,7 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   const d = script?.dataset ?? {}
   const options: EmbedOptions = { bffUrl: d.bffUrl ?? (script?.src ? new URL(script.src).origin : location.origin) }
   if (d.title) options.title = d.title
+  if (d.greeting) options.greeting = d.greeting
   if (d.position === 'left' || d.position === 'right') options.position = d.position
   if (d.startOpen !== undefined) options.startOpen = d.startOpen !== 'false'
   if (d.persist === 'session' || d.persist === 'local' || d.persist === 'none') options.persist = d.persist

@@ -13,6 +13,8 @@ export interface EmbedOptions {
   title?: string
   /** @default 'right' */
   position?: 'right' | 'left'
+  /** A line from the team above the conversation. */
+  greeting?: string
   /** Open the panel as soon as the page loads. @default false */
   startOpen?: boolean
   /** @default 'session' */
