@@ -4,18 +4,12 @@
  */
 import { connect } from 'node:net'
 import WebSocket from 'ws'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createGuest, HandshakeRefused, openDeskSocket, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../server/test-support'
-import { expectHealthy } from './healthy'
+import { abuseApp, expectHealthy } from './healthy'
 
 let app: TestApp
-beforeEach(async () => {
-  app = await startTestApp({ PARLEY_DESK_BOT: 'off' })
-})
-afterEach(async () => {
-  await expectHealthy(app)
-  await app.app.close()
-})
+abuseApp((a) => (app = a))
 
 describe('slow and flooding clients', () => {
   it('cuts a slowloris upgrade that never finishes its headers within about 10 s', async () => {

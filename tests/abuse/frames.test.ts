@@ -3,19 +3,13 @@
  * floods, prototype-pollution keys, and raw frames that break RFC 6455.
  */
 import WebSocket from 'ws'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGuest, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../server/test-support'
+import { describe, expect, it } from 'vitest'
+import { createGuest, openGuestSocket, ORIGIN, type TestApp } from '../../server/test-support'
 import { openRawSocket, type FrameOptions } from '../support/raw-socket'
-import { expectHealthy } from './healthy'
+import { abuseApp } from './healthy'
 
 let app: TestApp
-beforeEach(async () => {
-  app = await startTestApp({ PARLEY_DESK_BOT: 'off' })
-})
-afterEach(async () => {
-  await expectHealthy(app)
-  await app.app.close()
-})
+abuseApp((a) => (app = a))
 
 async function readySocket() {
   const guest = await createGuest(app)

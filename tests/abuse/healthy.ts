@@ -3,8 +3,8 @@
  * still answers /readyz, still creates a guest that can chat, and that nothing leaked onto
  * Object.prototype.
  */
-import { expect } from 'vitest'
-import { openGuestSocket, ORIGIN, type CreatedGuest, type TestApp } from '../../server/test-support'
+import { afterEach, beforeEach, expect } from 'vitest'
+import { openGuestSocket, ORIGIN, startTestApp, type CreatedGuest, type TestApp, type TestAppOptions } from '../../server/test-support'
 
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort()
 
@@ -20,4 +20,21 @@ export async function expectHealthy(app: TestApp): Promise<void> {
   s.close()
   await s.closed
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_KEYS)
+}
+
+/**
+ * A fresh app (desk bot off) for every test of the file, checked for health and closed after it.
+ * `use` receives each new app.
+ */
+export function abuseApp(use: (app: TestApp) => void, env: Record<string, string> = {}, options: TestAppOptions = {}): void {
+  let app: TestApp | undefined
+  beforeEach(async () => {
+    app = await startTestApp({ PARLEY_DESK_BOT: 'off', ...env }, 5, options)
+    use(app)
+  })
+  afterEach(async () => {
+    if (!app) return
+    await expectHealthy(app)
+    await app.app.close()
+  })
 }

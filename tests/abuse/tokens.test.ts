@@ -3,26 +3,29 @@
  * guest reaching for another's conversation. Every refusal happens before the upstream hears of it.
  */
 import { SignJWT } from 'jose'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createGuest,
   openGuestSocket,
   openSocket,
   ORIGIN,
   refusal,
-  startTestApp,
   TOKEN_SECRET,
   type CreatedGuest,
   type TestApp,
 } from '../../server/test-support'
 import { createDeskUpstream } from '../../server/upstreams/desk'
-import { expectHealthy } from './healthy'
+import { abuseApp } from './healthy'
 
 let app: TestApp
 let upstreamOpens = 0
-beforeEach(async () => {
-  upstreamOpens = 0
-  app = await startTestApp({ PARLEY_DESK_BOT: 'off' }, 5, {
+abuseApp(
+  (a) => {
+    app = a
+    upstreamOpens = 0
+  },
+  {},
+  {
     upstream: (ctx) => {
       const desk = createDeskUpstream(ctx)
       return {
@@ -33,12 +36,8 @@ beforeEach(async () => {
         },
       }
     },
-  })
-})
-afterEach(async () => {
-  await expectHealthy(app)
-  await app.app.close()
-})
+  },
+)
 
 const secret = new TextEncoder().encode(TOKEN_SECRET)
 type Claims = { sub?: string; cid?: string; aud?: string; iss?: string; exp?: number; nbf?: number; alg?: string; key?: Uint8Array }

@@ -2,19 +2,13 @@
  * QUALITY.md §4 B8: unicode edge cases travel guest → BFF → desk and back unchanged; the limit is counted
  * in code points the same way everywhere; what cannot be valid is repaired, never crashed on.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ROUND_TRIP_TEXTS, textsAtLimit } from '../../src/protocol/text-cases.test-helper'
-import { createGuest, openDeskSocket, openGuestSocket, startTestApp, type TestApp } from '../../server/test-support'
-import { expectHealthy } from './healthy'
+import { createGuest, openDeskSocket, openGuestSocket, type TestApp } from '../../server/test-support'
+import { abuseApp } from './healthy'
 
 let app: TestApp
-beforeEach(async () => {
-  app = await startTestApp({ PARLEY_DESK_BOT: 'off', PARLEY_MSG_BURST: '100' })
-})
-afterEach(async () => {
-  await expectHealthy(app)
-  await app.app.close()
-})
+abuseApp((a) => (app = a), { PARLEY_MSG_BURST: '100' })
 
 async function readyGuest() {
   const guest = await createGuest(app)
