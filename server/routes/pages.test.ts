@@ -14,6 +14,7 @@ beforeAll(async () => {
     writeFileSync(join(dist, dir, file), `<!doctype html><script type="module" src="/assets/a.js" nonce="${NONCE_PLACEHOLDER}"></script>`)
     writeFileSync(join(dist, dir, 'assets', 'a.js'), 'export {}')
   }
+  writeFileSync(join(dist, 'embed-demo.html'), `<!doctype html><script src="/embed/parley.js" nonce="${NONCE_PLACEHOLDER}"></script>`)
   app = await startTestApp({ PARLEY_DIST_DIR: dist })
 })
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
 const nonceOf = (html: string): string | undefined => /nonce="([^"]+)"/.exec(html)?.[1]
 
 describe('pages', () => {
-  it.each(['/', '/index.html', '/desk'])('%s carries a fresh nonce in its CSP and its script tags, and no unsafe source', async (url) => {
+  it.each(['/', '/index.html', '/desk', '/embed-demo.html'])('%s carries a fresh nonce in its CSP and its script tags, and no unsafe source', async (url) => {
     const [a, b] = await Promise.all([app.app.inject({ url }), app.app.inject({ url })])
     for (const res of [a, b]) {
       expect(res.statusCode).toBe(200)

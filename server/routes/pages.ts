@@ -28,25 +28,23 @@ export async function pageRoutes(app: FastifyInstance, deps: { distDir: string }
   const desk = join(deps.distDir, 'desk')
   const embed = join(deps.distDir, 'embed')
 
-  const demoHtml = join(demo, 'index.html')
-  if (existsSync(demoHtml)) {
-    const html = readFileSync(demoHtml, 'utf8')
-    await app.register(fastifyStatic, { root: demo, prefix: '/', index: false, wildcard: true })
-    for (const path of ['/', '/index.html']) app.get(path, async (_req, reply) => sendPage(reply, html))
-  } else app.get('/', async (_req, reply) => reply.code(503).type('text/html').send(NOT_BUILT('demo')))
-
-  const deskHtml = join(desk, 'desk.html')
-  if (existsSync(deskHtml)) {
-    const html = readFileSync(deskHtml, 'utf8')
-    await app.register(fastifyStatic, { root: desk, prefix: '/desk/', decorateReply: false, index: false })
-    for (const path of ['/desk', '/desk/desk.html']) app.get(path, async (_req, reply) => sendPage(reply, html))
-  } else app.get('/desk', async (_req, reply) => reply.code(503).type('text/html').send(NOT_BUILT('agent desk')))
-
-  const embedDemo = join(deps.distDir, 'embed-demo.html')
-  if (existsSync(embedDemo)) {
-    const html = readFileSync(embedDemo, 'utf8')
-    app.get('/embed-demo.html', async (_req, reply) => sendPage(reply, html))
+  /** Serve a built HTML file at these paths, each response with its own nonce; false when it is not built. */
+  const page = (file: string, paths: string[]): boolean => {
+    if (!existsSync(file)) return false
+    const html = readFileSync(file, 'utf8')
+    for (const path of paths) app.get(path, async (_req, reply) => sendPage(reply, html))
+    return true
   }
+
+  if (page(join(demo, 'index.html'), ['/', '/index.html']))
+    await app.register(fastifyStatic, { root: demo, prefix: '/', index: false, wildcard: true })
+  else app.get('/', async (_req, reply) => reply.code(503).type('text/html').send(NOT_BUILT('demo')))
+
+  if (page(join(desk, 'desk.html'), ['/desk', '/desk/desk.html']))
+    await app.register(fastifyStatic, { root: desk, prefix: '/desk/', decorateReply: false, index: false })
+  else app.get('/desk', async (_req, reply) => reply.code(503).type('text/html').send(NOT_BUILT('agent desk')))
+
+  page(join(deps.distDir, 'embed-demo.html'), ['/embed-demo.html'])
   // the script tag is loaded from other sites: it may be fetched cross-origin, and revalidated often
   // because its name carries no hash
   if (existsSync(embed))
