@@ -23,6 +23,7 @@ import { createMemoryStore } from './stores/memory'
 import type { ConversationStore } from './stores/types'
 import { createTokenService } from './tokens'
 import { createDeskUpstream } from './upstreams/desk'
+import { createGenesysUpstream } from './upstreams/genesys'
 import type { Upstream } from './upstreams/types'
 
 export interface AppDeps {
@@ -75,7 +76,11 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   const tokens = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.guestTokenTtlSeconds, store })
   const upstream = deps.upstream
     ? deps.upstream({ config, store, log: app.log })
-    : createDeskUpstream({ config, store, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
+    : config.upstream === 'genesys'
+      ? createGenesysUpstream({ config, store, log: app.log })
+      : createDeskUpstream({ config, store, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
+  // remote settings (the Genesys deployment) are loaded before anything listens: a wrong id stops here
+  await upstream.start?.()
   let draining = false
 
   app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {

@@ -19,6 +19,29 @@ export interface Limits {
   slowConsumerBytes: number
 }
 
+export interface GenesysConfig {
+  deploymentId: string
+  /** Region domain, e.g. `mypurecloud.com`. */
+  region: string
+  /** Sent as `Origin` to Genesys: must be on the deployment's allowed domains. */
+  origin: string
+  /** Base of the guest socket (`wss://webmessaging.<region>`); `/v1?deploymentId=…` is appended. */
+  webMessagingUrl: string
+  /** `https://api.<region>`: JWT history and attachments. */
+  apiUrl: string
+  /** `https://api-cdn.<region>`: the deployment's `config.json`. */
+  cdnUrl: string
+  /** True when `webMessagingUrl` / `apiUrl` were set explicitly (then they win over `config.json`). */
+  hostsOverridden: { webMessaging: boolean; api: boolean }
+  /** `onMessage` requests per second per session (Genesys: 2 since 2023-12-11). */
+  messageRate: number
+  /** Longest guest text in UTF-8 bytes (Genesys answers 4011 past it). */
+  maxMessageBytes: number
+  pingMs: number
+  reconnectMs: number
+  reconnectForMs: number
+}
+
 export interface Config {
   host: string
   port: number
@@ -31,6 +54,8 @@ export interface Config {
   tokenSecretGenerated: boolean
   guestTokenTtlSeconds: number
   upstream: 'desk' | 'genesys'
+  /** Set when `upstream` is `genesys`. */
+  genesys: GenesysConfig | undefined
   deskBot: boolean
   deskToken: string
   deskTokenGenerated: boolean
@@ -132,7 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('PARLEY_DESK_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
 
   const upstream = oneOf('PARLEY_UPSTREAM', ['desk', 'genesys'] as const, 'desk')
-  if (upstream === 'genesys') problems.push('PARLEY_UPSTREAM=genesys is not available in this build yet; use "desk".')
+  const genesys = upstream === 'genesys' ? loadGenesys(env, problems, int) : undefined
 
   const redisUrl = env.REDIS_URL || undefined
   if (redisUrl) problems.push('REDIS_URL is not supported in this build yet (the in-memory store is used when it is unset).')
@@ -146,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenSecretGenerated: !rawSecret,
     guestTokenTtlSeconds: int('PARLEY_GUEST_TOKEN_TTL', 900, 30, 86400),
     upstream,
+    genesys,
     deskBot: oneOf('PARLEY_DESK_BOT', ['on', 'off'] as const, 'on') === 'on',
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
@@ -171,4 +197,67 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('PARLEY_MAX_FRAME_BYTES must leave room for a full message: at least 4 × PARLEY_MAX_MESSAGE_CHARS + 1024.')
   if (problems.length) throw new ConfigError(problems)
   return config
+}
+
+/** Region keys of the Platform SDK (PROTOCOL.md §1), accepted besides the domain itself. */
+const GENESYS_REGIONS: Readonly<Record<string, string>> = {
+  us_east_1: 'mypurecloud.com',
+  us_east_2: 'use2.us-gov-pure.cloud',
+  us_west_2: 'usw2.pure.cloud',
+  ca_central_1: 'cac1.pure.cloud',
+  sa_east_1: 'sae1.pure.cloud',
+  mx_central_1: 'mxc1.pure.cloud',
+  eu_west_1: 'mypurecloud.ie',
+  eu_west_2: 'euw2.pure.cloud',
+  eu_central_1: 'mypurecloud.de',
+  eu_central_2: 'euc2.pure.cloud',
+  me_central_1: 'mec1.pure.cloud',
+  ap_south_1: 'aps1.pure.cloud',
+  ap_northeast_1: 'mypurecloud.jp',
+  ap_northeast_2: 'apne2.pure.cloud',
+  ap_northeast_3: 'apne3.pure.cloud',
+  ap_southeast_1: 'apse1.pure.cloud',
+  ap_southeast_2: 'mypurecloud.com.au',
+}
+
+function loadGenesys(
+  env: Env,
+  problems: string[],
+  int: (name: string, fallback: number, min: number, max: number) => number,
+): GenesysConfig {
+  const deploymentId = env.GENESYS_DEPLOYMENT_ID ?? ''
+  if (!/^[A-Za-z0-9-]{8,64}$/.test(deploymentId))
+    problems.push('GENESYS_DEPLOYMENT_ID must be the Messenger deployment id (Admin › Message › Messenger Deployments), a UUID.')
+  const rawRegion = (env.GENESYS_REGION ?? '').trim().toLowerCase()
+  const region = GENESYS_REGIONS[rawRegion] ?? rawRegion
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(region))
+    problems.push('GENESYS_REGION must be your org\'s region domain, e.g. mypurecloud.com, mypurecloud.ie or usw2.pure.cloud (or a key like eu_west_1).')
+  const origin = normalizeOrigin(env.GENESYS_ORIGIN ?? '')
+  if (!origin) problems.push('GENESYS_ORIGIN must be an origin on the deployment\'s allowed domains, e.g. https://www.example.com.')
+  const url = (name: string, fallback: string, schemes: string[]): string => {
+    const raw = env[name]
+    if (!raw) return fallback
+    try {
+      const u = new URL(raw)
+      if (schemes.includes(u.protocol)) return raw.replace(/\/+$/, '')
+    } catch {
+      // reported below
+    }
+    problems.push(`${name} must be a ${schemes.join(' or ')} URL (got "${raw}").`)
+    return fallback
+  }
+  return {
+    deploymentId,
+    region,
+    origin: origin ?? '',
+    webMessagingUrl: url('GENESYS_WEBMESSAGING_URL', `wss://webmessaging.${region}`, ['wss:', 'ws:']),
+    apiUrl: url('GENESYS_API_URL', `https://api.${region}`, ['https:', 'http:']),
+    cdnUrl: url('GENESYS_CDN_URL', `https://api-cdn.${region}`, ['https:', 'http:']),
+    hostsOverridden: { webMessaging: Boolean(env.GENESYS_WEBMESSAGING_URL), api: Boolean(env.GENESYS_API_URL) },
+    messageRate: int('GENESYS_MESSAGE_RATE', 2, 1, 100),
+    maxMessageBytes: int('GENESYS_MAX_MESSAGE_BYTES', 4096, 16, 1_000_000),
+    pingMs: int('GENESYS_PING_MS', 15_000, 100, 300_000),
+    reconnectMs: int('GENESYS_RECONNECT_MS', 5000, 50, 300_000),
+    reconnectForMs: int('GENESYS_RECONNECT_FOR_S', 300, 1, 86_400) * 1000,
+  }
 }

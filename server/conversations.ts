@@ -12,15 +12,15 @@ export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).to
 export async function appendMessage(
   store: ConversationStore,
   conversationId: string,
-  message: { role: Role; text: string; author?: Author; clientMessageId?: string },
-  dedupKey?: string,
+  message: { role: Role; text: string; author?: Author; clientMessageId?: string; sentAt?: string },
+  dedupKey?: string | readonly string[],
 ): Promise<{ entry: MessageFrame; duplicate: boolean }> {
   const entry: Omit<MessageFrame, 'seq'> = {
     type: 'message',
     id: newId('m'),
     role: message.role,
     text: message.text,
-    sentAt: new Date().toISOString(),
+    sentAt: message.sentAt ?? new Date().toISOString(),
   }
   if (message.author) entry.author = message.author
   if (message.clientMessageId) entry.clientMessageId = message.clientMessageId
@@ -34,9 +34,10 @@ export async function appendEvent(
   conversationId: string,
   kind: EventKind,
   author?: Author,
+  options: { at?: string; dedupKey?: string } = {},
 ): Promise<TranscriptEntry> {
-  const entry = { type: 'event' as const, kind, id: newId('e'), at: new Date().toISOString() }
-  const result = await store.append(conversationId, author ? { ...entry, author } : entry)
+  const entry = { type: 'event' as const, kind, id: newId('e'), at: options.at ?? new Date().toISOString() }
+  const result = await store.append(conversationId, author ? { ...entry, author } : entry, options.dedupKey)
   return result.entry
 }
 

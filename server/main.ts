@@ -4,6 +4,7 @@
  */
 import { buildApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
+import { DeploymentError } from './upstreams/genesys/deployment'
 
 function load(): Config {
   try {
@@ -17,8 +18,21 @@ function load(): Config {
   }
 }
 
+async function build(config: Config): Promise<Awaited<ReturnType<typeof buildApp>>> {
+  try {
+    return await buildApp({ config })
+  } catch (err) {
+    // a wrong Genesys deployment id and the like: one clear line, not a stack
+    if (err instanceof DeploymentError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
 const config = load()
-const { app, drain } = await buildApp({ config })
+const { app, drain } = await build(config)
 await app.listen({ host: config.host, port: config.port })
 
 const address = app.server.address()

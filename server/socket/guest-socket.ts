@@ -17,6 +17,7 @@ import {
 } from '../../src/protocol'
 import type { Config } from '../config'
 import { advanceReceipt, appendMessage } from '../conversations'
+import { rawText } from '../raw-data'
 import { sendProblem } from '../problem'
 import type { ConversationRecord, ConversationStore } from '../stores/types'
 import type { GuestClaims, TokenService } from '../tokens'
@@ -246,10 +247,27 @@ export function registerGuestSocket(
             if (wait)
               return violation({ type: 'error', code: 'rate_limited', message: 'You are sending too fast.', clientMessageId, retryAfterMs: wait })
             const author = { name: c.guestName }
+            if (upstream.sendGuestMessage) {
+              // not awaited: the ack waits for the contact centre's confirmation, and pings, typing and later
+              // sends must not queue behind it (the upstream keeps the guest's order itself)
+              void upstream.sendGuestMessage(c, { clientMessageId, text, author }).then(
+                (outcome) =>
+                  send(
+                    outcome.ok
+                      ? { type: 'ack', clientMessageId, seq: outcome.entry.seq }
+                      : { type: 'error', code: outcome.code, message: outcome.message, clientMessageId, ...(outcome.retryAfterMs ? { retryAfterMs: outcome.retryAfterMs } : {}) },
+                  ),
+                (err: unknown) => {
+                  request.log.error({ err }, 'upstream send failed')
+                  send({ type: 'error', code: 'internal', message: 'Something went wrong; try again.', clientMessageId })
+                },
+              )
+              return
+            }
             const { entry, duplicate } = await appendMessage(store, c.id, { role: 'guest', text, author, clientMessageId }, clientMessageId)
             send({ type: 'ack', clientMessageId, seq: entry.seq })
             if (duplicate) return
-            await upstream.guestMessage(c, entry)
+            await upstream.guestMessage?.(c, entry)
             return advanceReceipt(store, c.id, 'deliveredSeq', entry.seq)
           }
         }
@@ -281,6 +299,7 @@ export function registerGuestSocket(
           send({ type: 'ready', guestId: claims.guestId, conversationId: c.id, epoch: c.epoch, lastSeq: c.lastSeq, heartbeatMs: config.heartbeatMs })
           sendReceipts(c)
           await ensureUpstream(c)
+          if (c.status === 'open') upstream.guestConnected?.(c)
         })
         .catch((err: unknown) => {
           request.log.error({ err }, 'guest socket setup failed')
@@ -302,9 +321,4 @@ export function registerGuestSocket(
     },
     count: () => sockets.size,
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
-  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8')
 }

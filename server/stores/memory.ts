@@ -24,6 +24,15 @@ interface Transcript {
   dedup: Map<string, number>
 }
 
+const keysOf = (dedupKey: string | readonly string[] | undefined): readonly string[] =>
+  dedupKey === undefined ? [] : typeof dedupKey === 'string' ? [dedupKey] : dedupKey
+
+function lookup(t: Transcript, key: string): TranscriptEntry | undefined {
+  const seq = t.dedup.get(key)
+  const first = t.entries[0]?.seq ?? 1
+  return seq === undefined ? undefined : t.entries[seq - first]
+}
+
 export interface MemoryStoreOptions {
   /** Oldest entries are dropped past this many per conversation. @default 5000 */
   maxEntriesPerConversation?: number
@@ -121,24 +130,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const c = conversations.get(conversationId)
       const t = transcripts.get(conversationId)
       if (!c || !t) throw new Error('unknown conversation')
-      if (dedupKey !== undefined) {
-        const seq = t.dedup.get(dedupKey)
-        const first = t.entries[0]?.seq ?? 1
-        const original = seq === undefined ? undefined : t.entries[seq - first]
+      const keys = keysOf(dedupKey)
+      for (const key of keys) {
+        const original = lookup(t, key)
         if (original) return { entry: original, duplicate: true }
       }
       const stored: TranscriptEntry = { ...entry, seq: c.lastSeq + 1 }
       c.lastSeq = stored.seq
       c.updatedAt = now()
       t.entries.push(stored)
-      if (dedupKey !== undefined) t.dedup.set(dedupKey, stored.seq)
+      for (const key of keys) t.dedup.set(key, stored.seq)
       if (t.entries.length > maxEntriesPerConversation) {
-        const dropped = t.entries.splice(0, t.entries.length - maxEntriesPerConversation)
-        for (const d of dropped) if (d.type === 'message' && d.clientMessageId) t.dedup.delete(d.clientMessageId)
+        t.entries.splice(0, t.entries.length - maxEntriesPerConversation)
+        const first = t.entries[0]?.seq ?? 1
+        // keys of dropped entries would otherwise accumulate for the life of the conversation
+        if (t.dedup.size > maxEntriesPerConversation * 2) for (const [key, seq] of t.dedup) if (seq < first) t.dedup.delete(key)
       }
       emit({ type: 'entry', conversationId, entry: stored })
       emit({ type: 'conversation', conversation: { ...c } })
       return { entry: stored, duplicate: false }
+    },
+    async findByKey(conversationId, key) {
+      const t = transcripts.get(conversationId)
+      return t && lookup(t, key)
     },
     async readAfter(conversationId, afterSeq, limit) {
       const t = transcripts.get(conversationId)

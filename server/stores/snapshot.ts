@@ -126,7 +126,10 @@ function conversation(x: unknown): ConversationRecord | undefined {
     createdAt === undefined || updatedAt === undefined
   )
     return undefined
-  return { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
+  const record: ConversationRecord = { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
+  const upstreamSession = readString(o, 'upstreamSession', 2048)
+  if (upstreamSession) record.upstreamSession = upstreamSession
+  return record
 }
 
 function transcript(o: Fields): SnapshotTranscript | undefined {

@@ -31,11 +31,13 @@ export interface ConversationRecord {
   humanJoined: boolean
   /** The upstream side of the conversation was opened (greeting sent, socket to Genesys up, …). */
   upstreamOpened: boolean
+  /** The upstream's own session credential (the Genesys session token). Stays in the BFF, never sent out. */
+  upstreamSession?: string
   createdAt: string
   updatedAt: string
 }
 
-export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'humanJoined' | 'upstreamOpened'>>
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
 
 export interface RefreshRecord {
   guestId: string
@@ -85,8 +87,14 @@ export interface ConversationStore {
   /** Forget a conversation and its transcript ("end and forget"). */
   deleteConversation(id: string): Promise<void>
 
-  /** Append with the next seq; with a dedup key seen before, return the original instead. */
-  append(conversationId: string, entry: NewEntry, dedupKey?: string): Promise<AppendResult>
+  /**
+   * Append with the next seq; when any of the dedup keys was seen before, return the original instead.
+   * Several keys let one entry be found by each id it is known by (the guest's clientMessageId and the
+   * upstream's message id).
+   */
+  append(conversationId: string, entry: NewEntry, dedupKey?: string | readonly string[]): Promise<AppendResult>
+  /** The entry appended with this dedup key, if it is still retained. */
+  findByKey(conversationId: string, dedupKey: string): Promise<TranscriptEntry | undefined>
   readAfter(conversationId: string, afterSeq: number, limit: number): Promise<TranscriptEntry[]>
   readBefore(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ entries: TranscriptEntry[]; hasMore: boolean }>
 

@@ -4,17 +4,36 @@
  * durably appended; an upstream writes what it receives (agent replies, events) back into the store.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { MessageFrame } from '../../src/protocol'
+import type { Author, FrameErrorCode, MessageFrame } from '../../src/protocol'
 import type { ConversationRecord } from '../stores/types'
+
+export type GuestSendOutcome =
+  | { ok: true; entry: MessageFrame; duplicate: boolean }
+  | { ok: false; code: FrameErrorCode; message: string; retryAfterMs?: number }
+
+export interface GuestDraft {
+  clientMessageId: string
+  text: string
+  author: Author
+}
 
 export interface Upstream {
   readonly name: 'desk' | 'genesys'
   /** Routes of the upstream's own (the desk console and its socket), registered by `buildApp`. */
   readonly routes?: FastifyPluginAsync
+  /** Before the server listens: load remote settings. Throwing stops the start with the error's message. */
+  start?(): Promise<void>
   /** The guest connected for the first time: create the upstream side lazily (greeting, vendor session). */
   openConversation(conversation: ConversationRecord): Promise<void>
-  /** A guest message was appended with its seq; deliver it. */
-  guestMessage(conversation: ConversationRecord, message: MessageFrame): Promise<void>
+  /** Every guest socket that connects: bring the upstream side back if it was lost (a restart, a detach). */
+  guestConnected?(conversation: ConversationRecord): void
+  /**
+   * Upstreams that confirm guest messages themselves (Genesys echoes each one) implement this: the hub does
+   * not append; the upstream appends once the vendor confirmed, and the guest's ack follows.
+   */
+  sendGuestMessage?(conversation: ConversationRecord, draft: GuestDraft): Promise<GuestSendOutcome>
+  /** Otherwise the hub appends first (the ack means "stored") and hands the message over here. */
+  guestMessage?(conversation: ConversationRecord, message: MessageFrame): Promise<void>
   guestTyping(conversation: ConversationRecord, active: boolean): void
   /** The guest ended the conversation. */
   endConversation(conversation: ConversationRecord): Promise<void>

@@ -266,7 +266,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
 
   function onError(frame: ErrorFrame): void {
     const id = frame.clientMessageId
-    if (id && frame.code === 'rate_limited') {
+    if (id && (frame.code === 'rate_limited' || frame.code === 'upstream_unavailable')) {
       // still "sending": once the BFF says there is room, resend everything unacked in order (one timer for
       // all of them, so the order the guest wrote in is the order they are appended)
       retryTimer ??= setTimeout(() => {

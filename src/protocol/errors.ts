@@ -13,6 +13,10 @@ export type FrameErrorCode =
   | 'rate_limited'
   | 'conversation_ended'
   | 'unauthorized'
+  /** The contact centre is unreachable or busy: the message stays queued and is resent after `retryAfterMs`. */
+  | 'upstream_unavailable'
+  /** The contact centre refused the message. */
+  | 'upstream_error'
   | 'internal'
 
 export type HttpErrorCode =

@@ -206,6 +206,8 @@ export function parseServerFrame(raw: unknown): Parsed<ServerFrame> {
         'rate_limited',
         'conversation_ended',
         'unauthorized',
+        'upstream_unavailable',
+        'upstream_error',
         'internal',
       ] as const)
       const frame: ServerFrame = { type, code: known ?? 'internal', message }

@@ -1,0 +1,127 @@
+/**
+ * @module server/upstreams/genesys
+ * Genesys Cloud Web Messaging as the upstream (`PARLEY_UPSTREAM=genesys`): one guest session per
+ * conversation, its token generated here and kept in the conversation record, never sent to the browser.
+ * No OAuth credentials of any kind are needed or used (PROTOCOL.md §5).
+ */
+import { randomUUID } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config, GenesysConfig } from '../../config'
+import type { ConversationRecord, ConversationStore } from '../../stores/types'
+import type { Upstream } from '../types'
+import { endpoints, fetchDeployment, type DeploymentSettings } from './deployment'
+import { GenesysSession, type SessionContext } from './session'
+
+/** How often the deployment's config.json is fetched again. */
+const REFRESH_MS = 10 * 60_000
+
+export interface GenesysUpstream extends Upstream {
+  /** Live sessions by conversation (tests inspect them). */
+  readonly sessions: ReadonlyMap<string, GenesysSession>
+}
+
+export function createGenesysUpstream(deps: {
+  config: Config
+  store: ConversationStore
+  log: FastifyBaseLogger
+  fetch?: typeof fetch
+  echoTimeoutMs?: number
+  reorderMs?: number
+}): GenesysUpstream {
+  const { store, log } = deps
+  const genesys: GenesysConfig | undefined = deps.config.genesys
+  if (!genesys) throw new Error('PARLEY_UPSTREAM=genesys needs the GENESYS_* settings')
+  const g = genesys
+  const fetchImpl = deps.fetch ?? fetch
+  const sessions = new Map<string, GenesysSession>()
+  const starting = new Map<string, Promise<GenesysSession>>()
+  let deployment: DeploymentSettings | undefined
+  let refresh: ReturnType<typeof setInterval> | undefined
+
+  const settings = (): DeploymentSettings => {
+    if (!deployment) throw new Error('the Genesys deployment is not loaded')
+    return deployment
+  }
+
+  async function sessionFor(c: ConversationRecord): Promise<GenesysSession> {
+    const live = sessions.get(c.id)
+    if (live) return live
+    let p = starting.get(c.id)
+    if (!p) {
+      p = (async () => {
+        let token = (await store.getConversation(c.id))?.upstreamSession
+        if (!token) {
+          token = randomUUID()
+          await store.updateConversation(c.id, { upstreamSession: token })
+        }
+        const ctx: SessionContext = {
+          genesys: g,
+          deployment: settings,
+          endpoints: () => endpoints(g, settings()),
+          store,
+          log: log.child({ upstream: 'genesys' }),
+          fetch: fetchImpl,
+          attributes: async () => {
+            const guest = await store.getGuest(c.guestId)
+            if (!guest) return {}
+            const extra: Record<string, string> = {}
+            if (guest.displayName) extra.name = guest.displayName
+            if (guest.email) extra.email = guest.email
+            return { ...extra, ...guest.attributes }
+          },
+          ...(deps.echoTimeoutMs === undefined ? {} : { echoTimeoutMs: deps.echoTimeoutMs }),
+          ...(deps.reorderMs === undefined ? {} : { reorderMs: deps.reorderMs }),
+        }
+        const session = new GenesysSession(ctx, c.id, token)
+        sessions.set(c.id, session)
+        return session
+      })().finally(() => starting.delete(c.id))
+      starting.set(c.id, p)
+    }
+    return p
+  }
+
+  return {
+    name: 'genesys',
+    sessions,
+    async start() {
+      deployment = await fetchDeployment(g, fetchImpl)
+      log.info({ deploymentId: g.deploymentId, region: g.region }, 'Genesys deployment loaded')
+      refresh = setInterval(() => {
+        fetchDeployment(g, fetchImpl).then(
+          (d) => (deployment = d),
+          (err: unknown) => log.warn({ err }, 'could not refresh the Genesys deployment; keeping the last one'),
+        )
+      }, REFRESH_MS)
+      refresh.unref()
+    },
+    async openConversation(c) {
+      if (c.status === 'open') (await sessionFor(c)).connect()
+    },
+    guestConnected(c) {
+      sessionFor(c).then(
+        (s) => s.guestConnected(),
+        (err: unknown) => log.error({ err }, 'could not start the Genesys session'),
+      )
+    },
+    async sendGuestMessage(c, draft) {
+      if (c.status === 'ended') return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
+      return (await sessionFor(c)).send(draft)
+    },
+    guestTyping(c, active) {
+      sessions.get(c.id)?.typing(active)
+    },
+    async endConversation(c) {
+      const session = c.upstreamSession || sessions.has(c.id) ? await sessionFor(c) : undefined
+      sessions.delete(c.id)
+      await session?.end()
+    },
+    ready: () => deployment !== undefined,
+    async close() {
+      clearInterval(refresh)
+      // the Genesys sessions live on: after a restart the same tokens resume them
+      for (const s of sessions.values()) s.close()
+      sessions.clear()
+    },
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module server/upstreams/genesys/requests
+ * Client → Genesys frames (PROTOCOL.md §3.4), shaped like the ones Genesys' own SDK sends
+ * (`fixtures/wm-client-*.json`). Every request carries the session token, which never leaves the BFF.
+ */
+import { HEALTH_CHECK_ID } from './frames'
+
+export type Attributes = Record<string, string>
+
+type Request = Record<string, unknown> & { action: string; token: string }
+
+export const configureSession = (token: string, deploymentId: string, startNew: boolean, tracingId: string): Request => ({
+  action: 'configureSession',
+  token,
+  deploymentId,
+  startNew,
+  tracingId,
+  journeyContext: { customer: { id: token, idType: 'cookie' }, customerSession: { id: '', type: 'web' } },
+})
+
+const withAttributes = (message: Record<string, unknown>, attributes: Attributes | undefined): Record<string, unknown> =>
+  attributes && Object.keys(attributes).length ? { ...message, channel: { metadata: { customAttributes: attributes } } } : message
+
+/**
+ * A guest text. `tracingId` is the widget's clientMessageId: the Inbound echo carries it back, and
+ * `metadata.customMessageId` keeps it on the message itself so a history page can tell it apart too.
+ */
+export const onMessageText = (token: string, tracingId: string, text: string, attributes?: Attributes): Request => ({
+  action: 'onMessage',
+  token,
+  tracingId,
+  message: withAttributes({ type: 'Text', text, metadata: { customMessageId: tracingId } }, attributes),
+})
+
+/** An answer to a quick reply (or a time slot: `kind` DatePicker). */
+export const onMessageButtonResponse = (
+  token: string,
+  tracingId: string,
+  reply: { text: string; payload: string; kind: 'QuickReply' | 'DatePicker' | 'Button' },
+): Request => ({
+  action: 'onMessage',
+  token,
+  tracingId,
+  message: {
+    type: reply.kind === 'Button' ? 'Structured' : 'Text',
+    text: reply.kind === 'Button' ? reply.text : '',
+    metadata: { customMessageId: tracingId },
+    content: [{ contentType: 'ButtonResponse', buttonResponse: { text: reply.text, payload: reply.payload, type: reply.kind } }],
+  },
+})
+
+export const onMessageAttachments = (token: string, tracingId: string, text: string, attachmentIds: string[], attributes?: Attributes): Request => ({
+  action: 'onMessage',
+  token,
+  tracingId,
+  message: withAttributes(
+    {
+      type: 'Text',
+      text,
+      metadata: { customMessageId: tracingId },
+      content: attachmentIds.map((id) => ({ contentType: 'Attachment', attachment: { id } })),
+    },
+    attributes,
+  ),
+})
+
+const event = (token: string, tracingId: string, ev: Record<string, unknown>, attributes?: Attributes): Request => ({
+  action: 'onMessage',
+  token,
+  tracingId,
+  message: withAttributes({ type: 'Event', events: [ev] }, attributes),
+})
+
+export const typingOn = (token: string, tracingId: string): Request => event(token, tracingId, { eventType: 'Typing', typing: { type: 'On' } })
+
+export const presence = (token: string, tracingId: string, type: 'Join' | 'Clear', attributes?: Attributes): Request =>
+  event(token, tracingId, { eventType: 'Presence', presence: { type } }, attributes)
+
+export const echo = (token: string): Request => ({ action: 'echo', token, tracingId: HEALTH_CHECK_ID, message: { type: 'Text', text: 'ping' } })
+
+export const getJwt = (token: string, tracingId: string): Request => ({ action: 'getJwt', token, tracingId })
+
+export const closeSession = (token: string, tracingId: string): Request => ({ action: 'closeSession', token, tracingId, closeAllConnections: true })
+
+export const onAttachment = (token: string, tracingId: string, file: { attachmentId: string; fileName: string; fileType: string; fileSize: number }): Request => ({
+  action: 'onAttachment',
+  token,
+  tracingId,
+  errorsAsJson: true,
+  ...file,
+})
+
+/**
+ * Custom attributes that fit `maxBytes` (Genesys answers 4013 past it): whole pairs in the guest's order,
+ * measured as the UTF-8 JSON Genesys receives. Pairs that do not fit are left out and named in `dropped`.
+ */
+export function fitAttributes(attributes: Attributes, maxBytes: number | undefined): { kept: Attributes; dropped: string[] } {
+  const kept: Attributes = {}
+  const dropped: string[] = []
+  for (const [key, value] of Object.entries(attributes)) {
+    const candidate = { ...kept, [key]: value }
+    if (maxBytes === undefined || Buffer.byteLength(JSON.stringify(candidate)) <= maxBytes) kept[key] = value
+    else dropped.push(key)
+  }
+  return { kept, dropped }
+}

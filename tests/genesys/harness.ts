@@ -1,0 +1,50 @@
+/**
+ * A BFF wired to the Genesys simulator, with timings short enough for tests.
+ */
+import { createGenesysUpstream } from '../../server/upstreams/genesys'
+import { startTestApp, type TestApp } from '../../server/test-support'
+import { GenesysSimulator, type SimOptions } from './simulator'
+
+export const GENESYS_ORIGIN = 'https://shop.example'
+export const DEPLOYMENT_ID = '5b0f3c4e-9d2a-4f6b-8c1d-2e3f4a5b6c7d'
+
+export function genesysEnv(sim: GenesysSimulator, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PARLEY_UPSTREAM: 'genesys',
+    GENESYS_DEPLOYMENT_ID: sim.options.deployment.id,
+    GENESYS_REGION: 'mypurecloud.com',
+    GENESYS_ORIGIN,
+    GENESYS_WEBMESSAGING_URL: sim.wsUrl,
+    GENESYS_API_URL: sim.url,
+    GENESYS_CDN_URL: sim.url,
+    GENESYS_RECONNECT_MS: '100',
+    GENESYS_PING_MS: '1000',
+    ...env,
+  }
+}
+
+export async function startSimulator(options: Partial<SimOptions> = {}, deployment: Partial<SimOptions['deployment']> = {}): Promise<GenesysSimulator> {
+  return new GenesysSimulator({
+    ...options,
+    deployment: { id: DEPLOYMENT_ID, allowedOrigins: [GENESYS_ORIGIN], ...deployment },
+  }).start()
+}
+
+export async function startGenesysApp(
+  sim: GenesysSimulator,
+  env: Record<string, string> = {},
+  timings: { echoTimeoutMs?: number; reorderMs?: number } = {},
+): Promise<TestApp> {
+  return startTestApp(genesysEnv(sim, env), 5, {
+    upstream: (ctx) => createGenesysUpstream({ ...ctx, echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50 }),
+  })
+}
+
+/** Wait until `check` holds, polling; for state the simulator holds (it has no events to await). */
+export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

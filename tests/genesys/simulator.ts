@@ -1,0 +1,425 @@
+/**
+ * A Genesys Web Messaging guest API on 127.0.0.1, faithful to `shared/genesys/PROTOCOL.md`: the guest
+ * socket (`/v1?deploymentId=`), the deployment's `config.json`, the JWT-authorised history endpoint and
+ * presigned uploads. Test switches (PROTOCOL.md §6.7): reorder outbound frames, rate-limit with 429 /
+ * `retryAfter`, expire sessions, drop sockets without a close frame, cap connections per session at 3,
+ * swallow echoes. It validates every request the way the schema does and records them for assertions.
+ */
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { asObject, parseJson, readBoolean, readField, readString, type Fields } from '../../src/protocol/read'
+import { rawText } from '../../server/raw-data'
+
+export interface SimDeployment {
+  id: string
+  status?: string
+  allowedOrigins: string[]
+  showUserTyping?: boolean
+  autoStart?: boolean
+  clearEnabled?: boolean
+  disconnectType?: 'Send' | 'ReadOnly'
+  maxCustomDataBytes?: number
+}
+
+export interface SimOptions {
+  deployment: SimDeployment
+  /** `onMessage` per second per session; past it → 429 / 4029. @default 2 */
+  rate?: number
+  /** Seconds sent in `retryAfter`. @default 1 */
+  retryAfter?: number
+  /** Longest text in UTF-8 bytes (→ 4011). @default 4096 */
+  maxTextBytes?: number
+  /** Connections per session; the oldest above it gets ConnectionClosedEvent. @default 3 */
+  maxConnections?: number
+  /** Answers guest texts like a bot (for e2e). */
+  autoReply?: (text: string) => string | undefined
+}
+
+export interface SimMessage {
+  id: string
+  type: 'Text' | 'Structured' | 'Event'
+  text?: string
+  direction: 'Inbound' | 'Outbound'
+  channel: { time: string; type?: string; messageId?: string; from?: Record<string, string> }
+  content?: unknown[]
+  events?: unknown[]
+  metadata?: Record<string, string>
+  originatingEntity?: string
+}
+
+interface SimSession {
+  token: string
+  /** Generation: `startNew` and expiry start a new one with the same token. */
+  conversation: number
+  messages: SimMessage[]
+  readOnly: boolean
+  expired: boolean
+  sent: number[]
+  attributes: Record<string, string>[]
+}
+
+export interface ReceivedRequest {
+  action: string
+  frame: Fields
+  origin: string | undefined
+  authorization: string | undefined
+}
+
+export class GenesysSimulator {
+  readonly requests: ReceivedRequest[] = []
+  /** Highest number of simultaneous connections seen per token. */
+  readonly peakConnections = new Map<string, number>()
+  readonly sessions = new Map<string, SimSession>()
+  readonly uploads = new Map<string, Buffer>()
+  /** Connections opened in total (reconnects count). */
+  connectionsOpened = 0
+  /** Outbound frames to hold back and release reversed (reordering). */
+  reorderNext = 0
+  /** Swallow the echo of the next N guest texts (they are stored, as if the echo was lost on the way). */
+  swallowEchoes = 0
+  /** Drop the socket (no close frame) right after storing the next guest text, before its echo. */
+  dropAfterNextText = false
+  private held: { token: string; frame: object }[] = []
+  private sockets = new Map<string, WebSocket[]>()
+  private http: Server
+  private wss: WebSocketServer
+  private clock = Date.parse('2026-01-01T00:00:00Z')
+  url = ''
+
+  constructor(readonly options: SimOptions) {
+    this.http = createServer((req, res) => void this.onHttp(req, res))
+    this.wss = new WebSocketServer({ noServer: true })
+    this.http.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://x')
+      const origin = req.headers.origin
+      const known = url.pathname === '/v1' && url.searchParams.get('deploymentId') === options.deployment.id
+      if (!known || !origin || !options.deployment.allowedOrigins.includes(origin)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n')
+        return
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req))
+    })
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve))
+    const address = this.http.address()
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    return this
+  }
+
+  get wsUrl(): string {
+    return this.url.replace('http:', 'ws:')
+  }
+
+  async stop(): Promise<void> {
+    for (const list of this.sockets.values()) for (const ws of list) ws.terminate()
+    this.wss.close()
+    this.http.closeAllConnections()
+    await new Promise<void>((resolve) => this.http.close(() => resolve()))
+  }
+
+  /** The only session (most tests have one guest). */
+  only(): SimSession {
+    const [s, ...rest] = this.sessions.values()
+    if (!s || rest.length) throw new Error(`expected one session, have ${this.sessions.size}`)
+    return s
+  }
+
+  openConnections(token: string): number {
+    return this.sockets.get(token)?.length ?? 0
+  }
+
+  // ── what the agent side does ──────────────────────────────────────────────
+
+  agentSays(token: string, text: string, from: { nickname?: string; firstName?: string; image?: string } = { nickname: 'Ada' }, bot = false): SimMessage {
+    return this.push(token, {
+      id: randomUUID(),
+      type: 'Text',
+      text,
+      direction: 'Outbound',
+      channel: { time: this.tick(), type: 'Private', from },
+      originatingEntity: bot ? 'Bot' : 'Human',
+    })
+  }
+
+  agentTyping(token: string, durationMs = 5000): void {
+    this.pushLive(token, this.envelope({ id: randomUUID(), type: 'Event', direction: 'Outbound', channel: { time: this.tick(), from: { nickname: 'Ada' } }, events: [{ eventType: 'Typing', typing: { type: 'On', duration: durationMs } }] }))
+  }
+
+  presence(token: string, type: 'Join' | 'Disconnect', readOnly = false): SimMessage {
+    const s = this.session(token)
+    if (readOnly) s.readOnly = true
+    return this.push(token, {
+      id: randomUUID(),
+      type: 'Event',
+      direction: 'Outbound',
+      channel: { time: this.tick(), type: 'Private', from: { nickname: 'Ada' } },
+      events: [{ eventType: 'Presence', presence: { type } }],
+      ...(readOnly ? { metadata: { readOnly: 'true' } } : {}),
+      originatingEntity: 'Human',
+    })
+  }
+
+  /** Push any frame (a recorded fixture) to every connection of the session. */
+  pushFrame(token: string, frame: object): void {
+    this.pushLive(token, frame)
+  }
+
+  /** The session expires: SessionExpiredEvent now, and the next configure starts a new conversation. */
+  expire(token: string): void {
+    const s = this.session(token)
+    s.expired = true
+    this.pushLive(token, { type: 'response', class: 'SessionExpiredEvent', code: 200, body: {} })
+  }
+
+  /** Cut every socket of the session (or all) without a close frame. */
+  drop(token?: string): void {
+    for (const [t, list] of this.sockets) if (!token || t === token) for (const ws of list) ws.terminate()
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────
+
+  private tick(): string {
+    this.clock += 1000
+    return new Date(this.clock).toISOString()
+  }
+
+  private session(token: string): SimSession {
+    const s = this.sessions.get(token)
+    if (!s) throw new Error('unknown session')
+    return s
+  }
+
+  private envelope(body: SimMessage, tracingId?: string): object {
+    return { type: 'message', class: 'StructuredMessage', code: 200, body, ...(tracingId ? { tracingId } : {}) }
+  }
+
+  private push(token: string, m: SimMessage): SimMessage {
+    this.session(token).messages.push(m)
+    this.pushLive(token, this.envelope(m))
+    return m
+  }
+
+  private pushLive(token: string, frame: object): void {
+    if (this.reorderNext > 0) {
+      this.held.push({ token, frame })
+      if (--this.reorderNext > 0) return
+      const held = this.held.reverse()
+      this.held = []
+      for (const h of held) this.deliver(h.token, h.frame)
+      return
+    }
+    this.deliver(token, frame)
+  }
+
+  private deliver(token: string, frame: object): void {
+    for (const ws of this.sockets.get(token) ?? []) ws.send(JSON.stringify(frame))
+  }
+
+  private onSocket(ws: WebSocket, req: IncomingMessage): void {
+    this.connectionsOpened++
+    let token: string | undefined
+    const origin = req.headers.origin
+    const reply = (frame: object): void => ws.send(JSON.stringify(frame))
+    const error = (code: number, body: string, tracingId?: string): void =>
+      reply({ type: 'response', class: 'string', code, body, ...(tracingId ? { tracingId } : {}) })
+    ws.on('close', () => {
+      if (!token) return
+      const list = this.sockets.get(token) ?? []
+      this.sockets.set(token, list.filter((x) => x !== ws))
+    })
+    ws.on('message', (data) => {
+      const parsed = parseJson(rawText(data))
+      const f = parsed.ok ? asObject(parsed.value) : undefined
+      const action = f && readString(f, 'action')
+      const t = f && readString(f, 'token', 2048)
+      const tracingId = f && readString(f, 'tracingId')
+      if (!f || !action || !t) return error(400, 'Request failed.', tracingId)
+      this.requests.push({ action, frame: f, origin, authorization: req.headers.authorization })
+      if (action === 'configureSession') {
+        if (readString(f, 'deploymentId') !== this.options.deployment.id) return error(400, 'Deployment not found', tracingId)
+        token = t
+        this.attach(t, ws)
+        return reply({ type: 'response', class: 'SessionResponse', code: 200, body: this.configure(t, readBoolean(f, 'startNew') === true), ...(tracingId ? { tracingId } : {}) })
+      }
+      if (t !== token) return error(4007, 'Session not found', tracingId)
+      const s = this.session(t)
+      switch (action) {
+        case 'onMessage':
+          return this.onMessage(s, f, tracingId, reply, error, ws)
+        case 'echo':
+          return reply(this.envelope({ id: randomUUID(), type: 'Text', text: 'ping', direction: 'Inbound', channel: { time: this.tick() }, metadata: { durationSeconds: '259200', expirationDate: String(Math.floor(Date.now() / 1000) + 259200) } }, tracingId))
+        case 'getJwt':
+          return reply({ type: 'response', class: 'JwtResponse', code: 200, body: { jwt: `jwt.${t}`, exp: Math.floor(Date.now() / 1000) + 900 }, ...(tracingId ? { tracingId } : {}) })
+        case 'closeSession':
+          for (const other of this.sockets.get(t) ?? []) if (other !== ws) other.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
+          return reply({ type: 'response', class: 'SessionResponse', code: 200, body: { connected: false, newSession: false }, ...(tracingId ? { tracingId } : {}) })
+        case 'onAttachment': {
+          const attachmentId = readString(f, 'attachmentId') ?? randomUUID()
+          if (!readString(f, 'fileName') || !readString(f, 'fileType') || typeof readField(f, 'fileSize') !== 'number') return error(400, 'Request failed.', tracingId)
+          return reply({ type: 'response', class: 'PresignedUrlResponse', code: 200, body: { attachmentId, headers: { 'x-amz-tagging': 'sim=1' }, url: `${this.url}/uploads/${attachmentId}` }, ...(tracingId ? { tracingId } : {}) })
+        }
+        default:
+          return error(400, 'Request failed.', tracingId)
+      }
+    })
+  }
+
+  private attach(token: string, ws: WebSocket): void {
+    const list = [...(this.sockets.get(token) ?? []).filter((x) => x !== ws), ws]
+    const max = this.options.maxConnections ?? 3
+    while (list.length > max) {
+      const oldest = list.shift()
+      oldest?.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
+      oldest?.close()
+    }
+    this.sockets.set(token, list)
+    this.peakConnections.set(token, Math.max(this.peakConnections.get(token) ?? 0, list.length))
+  }
+
+  private configure(token: string, startNew: boolean): object {
+    const existing = this.sessions.get(token)
+    const fresh = !existing || startNew || existing.expired
+    const s: SimSession = fresh
+      ? { token, conversation: (existing?.conversation ?? 0) + 1, messages: [], readOnly: false, expired: false, sent: [], attributes: [] }
+      : existing
+    this.sessions.set(token, s)
+    const d = this.options.deployment
+    return {
+      connected: true,
+      newSession: fresh,
+      readOnly: s.readOnly,
+      maxCustomDataBytes: d.maxCustomDataBytes ?? 100,
+      allowedMedia: { inbound: { fileTypes: [{ type: 'image/png' }, { type: 'image/jpeg' }], maxFileSizeKB: 10240 } },
+      blockedExtensions: ['.exe'],
+      clearedExistingSession: false,
+      durationSeconds: 259200,
+      expirationDate: Math.floor(Date.now() / 1000) + 259200,
+    }
+  }
+
+  private onMessage(
+    s: SimSession,
+    f: Fields,
+    tracingId: string | undefined,
+    reply: (frame: object) => void,
+    error: (code: number, body: string, tracingId?: string) => void,
+    ws: WebSocket,
+  ): void {
+    const message = asObject(readField(f, 'message'))
+    const type = message && readString(message, 'type')
+    if (!message || !type) return error(400, 'Request failed.', tracingId)
+    if (s.expired) return error(4006, 'Session has expired', tracingId)
+    const now = Date.now()
+    s.sent = s.sent.filter((t) => now - t < 1000)
+    if (s.sent.length >= (this.options.rate ?? 2))
+      return reply({
+        type: 'response',
+        class: 'TooManyRequestsErrorMessage',
+        code: 429,
+        body: { retryAfter: this.options.retryAfter ?? 1, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
+        ...(tracingId ? { tracingId } : {}),
+      })
+    s.sent.push(now)
+    const attrs = asObject(readField(asObject(readField(asObject(readField(message, 'channel')) ?? {}, 'metadata')) ?? {}, 'customAttributes'))
+    if (attrs) {
+      if (Buffer.byteLength(JSON.stringify(attrs)) > (this.options.deployment.maxCustomDataBytes ?? 100))
+        return error(4013, `Custom Attributes in channel metadata is larger than ${this.options.deployment.maxCustomDataBytes ?? 100} bytes`, tracingId)
+      const copy: Record<string, string> = {}
+      for (const k of Object.keys(attrs)) copy[k] = readString(attrs, k) ?? ''
+      s.attributes.push(copy)
+    }
+    if (type === 'Event') {
+      const events = readField(message, 'events')
+      const ev = asObject(Array.isArray(events) ? events[0] : undefined)
+      const eventType = ev && readString(ev, 'eventType')
+      const presence = ev && readString(asObject(readField(ev, 'presence')) ?? {}, 'type')
+      if (eventType === 'Typing' && this.options.deployment.showUserTyping === false)
+        return error(403, 'Turn on the Feature Toggle or fix the configuration.', tracingId)
+      if (presence === 'Clear') {
+        if (!this.options.deployment.clearEnabled) return error(403, 'Presence events Conversation Clear are not supported', tracingId)
+        reply({ type: 'message', class: 'SessionClearedEvent', code: 200, body: {} })
+        s.messages = []
+        for (const other of this.sockets.get(s.token) ?? []) other.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
+        return
+      }
+      return reply(this.envelope({ id: randomUUID(), type: 'Event', direction: 'Inbound', channel: { time: this.tick() }, events: ev ? [ev] : [] }, tracingId))
+    }
+    if (s.readOnly) return error(409, 'Session is read-only, no new messages allowed', tracingId)
+    const text = readString(message, 'text') ?? ''
+    if (Buffer.byteLength(text) > (this.options.maxTextBytes ?? 4096)) return error(4011, `Message length ${Buffer.byteLength(text)} is larger than 4096`, tracingId)
+    const metadata = asObject(readField(message, 'metadata'))
+    const echo: SimMessage = {
+      id: randomUUID(),
+      type: 'Text',
+      text,
+      direction: 'Inbound',
+      channel: { time: this.tick() },
+      ...(metadata ? { metadata: { customMessageId: readString(metadata, 'customMessageId') ?? '' } } : {}),
+    }
+    s.messages.push(echo)
+    if (this.dropAfterNextText) {
+      this.dropAfterNextText = false
+      ws.terminate()
+      return
+    }
+    if (this.swallowEchoes > 0) this.swallowEchoes--
+    else this.pushLive(s.token, this.envelope(echo, tracingId))
+    const answer = this.options.autoReply?.(text)
+    if (answer !== undefined) setTimeout(() => this.agentSays(s.token, answer, { nickname: 'Sim Agent' }), 20)
+  }
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    }
+    const config = /^\/webdeployments\/v1\/deployments\/([^/]+)\/config\.json$/.exec(url.pathname)
+    if (config && req.method === 'GET') {
+      const d = this.options.deployment
+      if (config[1] !== d.id) return json(404, { message: 'not found' })
+      return json(200, {
+        id: d.id,
+        version: '1',
+        status: d.status ?? 'Active',
+        apiEndpoint: this.url,
+        messenger: {
+          enabled: true,
+          apps: {
+            conversations: {
+              messagingEndpoint: this.wsUrl,
+              showUserTypingIndicator: d.showUserTyping ?? true,
+              showAgentTypingIndicator: true,
+              autoStart: { enabled: d.autoStart ?? false },
+              conversationDisconnect: { enabled: true, type: d.disconnectType ?? 'ReadOnly' },
+              conversationClear: { enabled: d.clearEnabled ?? false },
+            },
+          },
+          fileUpload: { modes: [{ fileTypes: ['image/png', 'image/jpeg'], maxFileSizeKB: 10240 }] },
+        },
+      })
+    }
+    if (url.pathname === '/api/v2/webmessaging/messages' && req.method === 'GET') {
+      const auth = req.headers.authorization ?? ''
+      const s = auth.startsWith('Bearer jwt.') ? this.sessions.get(auth.slice('Bearer jwt.'.length)) : undefined
+      if (!s) return json(401, { message: 'unauthorized' })
+      const size = Number(url.searchParams.get('pageSize') ?? 25)
+      const page = Number(url.searchParams.get('pageNumber') ?? 1)
+      const newestFirst = [...s.messages].reverse()
+      const entities = newestFirst.slice((page - 1) * size, page * size)
+      return json(200, { entities, pageSize: size, pageNumber: page, total: newestFirst.length, pageCount: Math.ceil(newestFirst.length / size) })
+    }
+    const upload = /^\/uploads\/([^/]+)$/.exec(url.pathname)
+    if (upload?.[1] && req.method === 'PUT') {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      await new Promise((resolve) => req.on('end', resolve))
+      this.uploads.set(upload[1], Buffer.concat(chunks))
+      res.writeHead(200).end()
+      return
+    }
+    json(404, { message: 'not found' })
+  }
+}
