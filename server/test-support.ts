@@ -87,14 +87,19 @@ export class TestSocket {
       return Promise.resolve(seen)
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${type}" frame within ${timeoutMs} ms`)), timeoutMs)
-      this.waiters.push({
+      const waiter = {
         match: test,
-        resolve: (f) => {
+        resolve: (f: ServerFrame) => {
           clearTimeout(timer)
           resolve(f as Extract<ServerFrame, { type: T }>)
         },
-      })
+      }
+      // a waiter that timed out must not swallow the frame when it comes later
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1)
+        reject(new Error(`no "${type}" frame within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.waiters.push(waiter)
     })
   }
 

@@ -72,6 +72,8 @@ export class GenesysSimulator {
   readonly peakConnections = new Map<string, number>()
   readonly sessions = new Map<string, SimSession>()
   readonly uploads = new Map<string, Buffer>()
+  /** 429 answers given. */
+  rateLimited = 0
   /** Connections opened in total (reconnects count). */
   connectionsOpened = 0
   /** Outbound frames to hold back and release reversed (reordering). */
@@ -314,7 +316,8 @@ export class GenesysSimulator {
     if (s.expired) return error(4006, 'Session has expired', tracingId)
     const now = Date.now()
     s.sent = s.sent.filter((t) => now - t < 1000)
-    if (s.sent.length >= (this.options.rate ?? 2))
+    if (s.sent.length >= (this.options.rate ?? 2)) {
+      this.rateLimited++
       return reply({
         type: 'response',
         class: 'TooManyRequestsErrorMessage',
@@ -322,6 +325,7 @@ export class GenesysSimulator {
         body: { retryAfter: this.options.retryAfter ?? 1, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
         ...(tracingId ? { tracingId } : {}),
       })
+    }
     s.sent.push(now)
     const attrs = asObject(readField(asObject(readField(asObject(readField(message, 'channel')) ?? {}, 'metadata')) ?? {}, 'customAttributes'))
     if (attrs) {

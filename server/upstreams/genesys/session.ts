@@ -200,6 +200,7 @@ export class GenesysSession {
 
   private open(): void {
     const { socketUrl } = this.ctx.endpoints()
+    this.ctx.log.debug({ conversationId: this.conversationId }, 'opening the Genesys socket')
     this.state = 'connecting'
     this.connections++
     const ws = new WebSocket(socketUrl, { origin: this.ctx.genesys.origin, handshakeTimeout: 10_000, maxPayload: 1024 * 1024 })
@@ -333,6 +334,7 @@ export class GenesysSession {
   }
 
   private onSession(info: SessionInfo): void {
+    this.ctx.log.debug({ newSession: info.newSession, readOnly: info.readOnly }, 'Genesys session configured')
     if (!info.connected) return // the answer to closeSession
     this.info = info
     this.state = 'ready'
@@ -608,6 +610,7 @@ export class GenesysSession {
         fetch: this.ctx.fetch,
         isKnown: async (gid) => (await store.findByKey(this.conversationId, `genesys:${gid}`)) !== undefined,
       })
+      this.ctx.log.debug({ missed: missed.length }, 'Genesys history read')
       await this.applyAll(missed.map((m) => ({ m, fromHistory: true })))
     } catch (err) {
       this.ctx.log.warn({ err }, 'could not fill the gap from Genesys history')
