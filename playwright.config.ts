@@ -10,6 +10,8 @@ export const E2E_DESK_TOKEN = 'e2e-desk-token-0123456789'
 export const E2E_PROXY_PORT = E2E_PORT + 1
 /** A second BFF that the restart test starts, signals and starts again. */
 export const E2E_RESTART_PORT = E2E_PORT + 3
+/** A BFF with the Genesys upstream, pointed at the simulator. */
+export const E2E_GENESYS_PORT = E2E_PORT + 4
 
 export default defineConfig({
   testDir: 'tests',

@@ -1,0 +1,62 @@
+/**
+ * A guest in Chromium chats with a simulated Genesys agent through the BFF (PARLEY_UPSTREAM=genesys):
+ * the handshake needs nothing but the BFF's own guest token, and the Genesys session token never
+ * reaches the page.
+ */
+import { expect, test } from '@playwright/test'
+import { E2E_GENESYS_PORT } from '../../playwright.config'
+import { startBff, type BffProcess } from '../support/bff-process'
+import { genesysEnv, startSimulator } from '../genesys/harness'
+import type { GenesysSimulator } from '../genesys/simulator'
+
+let sim: GenesysSimulator
+let bff: BffProcess
+
+test.beforeAll(async () => {
+  sim = await startSimulator({ autoReply: (text) => `Thanks! About "${text}": let me check.` })
+  bff = await startBff(E2E_GENESYS_PORT, {
+    ...genesysEnv(sim),
+    PARLEY_ALLOWED_ORIGINS: `http://127.0.0.1:${E2E_GENESYS_PORT}`,
+    PARLEY_TOKEN_SECRET: 'e2e-genesys-secret-at-least-32-bytes-long',
+  })
+})
+
+test.afterAll(async () => {
+  bff.signal('SIGTERM')
+  await bff.exited
+  await sim.stop()
+})
+
+test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
+  const seen: string[] = []
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => seen.push(String(f.payload))))
+  page.on('response', (r) => void r.text().then((t) => seen.push(t), () => undefined))
+
+  await page.goto(`${bff.url}/`)
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await expect(box).toBeFocused()
+  await box.fill('Is size 44 in stock?')
+  await box.press('Enter')
+
+  const log = page.getByRole('log', { name: 'Messages' })
+  // "sent" only once Genesys echoed the message
+  await expect(log.locator('.parley-mine').filter({ hasText: 'Is size 44 in stock?' })).toHaveAttribute('data-status', /^(sent|delivered|read)$/)
+  await expect(log).toContainText('Thanks! About "Is size 44 in stock?": let me check.')
+  await expect(log).toContainText('Sim Agent')
+
+  // the agent types, then answers; the guest sees who
+  const token = sim.only().token
+  sim.agentTyping(token, 3000)
+  await expect(page.getByRole('status').filter({ hasText: 'is typing' })).toContainText('Ada is typing…')
+  sim.agentSays(token, 'Yes, size 44 is in stock.', { nickname: 'Ada' })
+  await expect(log).toContainText('Yes, size 44 is in stock.')
+
+  // the agent ends the conversation read-only
+  sim.presence(token, 'Disconnect', true)
+  await expect(log).toContainText('The conversation has ended')
+
+  expect(sim.only().messages.filter((m) => m.direction === 'Inbound').map((m) => m.text)).toEqual(['Is size 44 in stock?'])
+  expect(seen.length).toBeGreaterThan(0)
+  for (const text of seen) expect(text).not.toContain(token)
+})
