@@ -27,6 +27,31 @@ describe('createChatClient', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
+  it.each(['rate_limited', 'upstream_unavailable'] as const)('keeps a message "sending" after %s and resends it once the wait is over', async (code) => {
+    const { client, s, outbox } = await readyClient()
+    client.send('are you there?')
+    const sends = () => s?.frames().filter((f): f is { type: 'send'; clientMessageId: string } => (f as { type: string }).type === 'send') ?? []
+    const id = sends()[0]?.clientMessageId
+    s?.receive({ type: 'error', code, message: 'later', clientMessageId: id, retryAfterMs: 500 })
+    await vi.advanceTimersByTimeAsync(499)
+    expect(sends()).toHaveLength(1)
+    expect(outbox()[0]).toMatchObject({ clientMessageId: id })
+    expect(outbox()[0]?.error).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sends().map((f) => f.clientMessageId)).toEqual([id, id])
+    client.stop()
+  })
+
+  it('shows upstream_error as failed', async () => {
+    const { client, s, outbox } = await readyClient()
+    client.send('hello')
+    const id = s?.frames().find((f): f is { type: 'send'; clientMessageId: string } => (f as { type: string }).type === 'send')?.clientMessageId
+    s?.receive({ type: 'error', code: 'upstream_error', message: 'The contact centre could not take the message (403).', clientMessageId: id })
+    await flush()
+    expect(outbox()[0]).toMatchObject({ clientMessageId: id, error: 'The contact centre could not take the message (403).' })
+    client.stop()
+  })
+
   it('creates a session, sends after ready, resumes from the last seq after a reconnect', async () => {
     const bff = fakeBff()
     const { factory, sockets } = fakeSocketFactory()
