@@ -15,6 +15,7 @@ import { cspDirectives } from './csp'
 import { loggerOptions } from './log'
 import { problem, sendProblem } from './problem'
 import { SnapshotLocalStore } from './rate-limit-store'
+import { attachmentRoutes } from './routes/attachments'
 import { guestSessionRoutes } from './routes/guest-sessions'
 import { healthRoutes } from './routes/health'
 import { pageRoutes } from './routes/pages'
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
 
   await app.register(healthRoutes, { store, upstream, draining: () => draining })
   await app.register(guestSessionRoutes, { config, store, tokens, upstream })
+  await app.register(attachmentRoutes, { config, store, tokens, upstream })
   let hub: ReturnType<typeof registerGuestSocket> | undefined
   await app.register(async (scope) => {
     hub = registerGuestSocket(scope, { config, store, tokens, upstream })

@@ -17,6 +17,8 @@ export interface Limits {
   guestRatePerMinute: number
   socketsPerGuest: number
   slowConsumerBytes: number
+  /** Largest guest attachment, bytes. */
+  maxUploadBytes: number
 }
 
 export interface GenesysConfig {
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
       guestRatePerMinute: int('PARLEY_GUEST_RATE', 30, 1, 1_000_000),
       socketsPerGuest: int('PARLEY_SOCKETS_PER_GUEST', 5, 1, 1000),
       slowConsumerBytes: int('PARLEY_SLOW_CONSUMER_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxUploadBytes: int('PARLEY_MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
     },
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     distDir: str('PARLEY_DIST_DIR', new URL('../dist', import.meta.url).pathname),

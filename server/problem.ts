@@ -13,6 +13,8 @@ const TITLES: Record<HttpErrorCode, string> = {
   invalid_refresh_token: 'Invalid refresh token',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
+  not_supported: 'Not supported',
+  file_refused: 'File refused',
   internal: 'Internal error',
 }
 

@@ -34,7 +34,7 @@ function socketUrl(config: Config, request: FastifyRequest): string {
 }
 
 /** Verify `Authorization: Bearer <guestToken>`, or answer 401 and return undefined. */
-async function bearer(request: FastifyRequest, reply: FastifyReply, tokens: TokenService): Promise<GuestClaims | undefined> {
+export async function bearer(request: FastifyRequest, reply: FastifyReply, tokens: TokenService): Promise<GuestClaims | undefined> {
   const header = request.headers.authorization
   const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
   const verified = token ? await tokens.verify(token) : undefined

@@ -228,7 +228,10 @@ export function registerGuestSocket(
           case 'send': {
             const { clientMessageId } = frame
             const text = normalizeText(frame.text)
-            if (!hasContent(text))
+            const attachments = frame.attachments?.length ? frame.attachments : undefined
+            if (attachments && !upstream.uploadAttachment)
+              return send({ type: 'error', code: 'bad_frame', message: 'This contact centre does not take attachments yet.', clientMessageId })
+            if (!hasContent(text) && !attachments)
               return send({ type: 'error', code: 'empty_message', message: 'The message is empty.', clientMessageId })
             if (countChars(text) > config.limits.maxMessageChars)
               return send({
@@ -250,7 +253,7 @@ export function registerGuestSocket(
             if (upstream.sendGuestMessage) {
               // not awaited: the ack waits for the contact centre's confirmation, and pings, typing and later
               // sends must not queue behind it (the upstream keeps the guest's order itself)
-              void upstream.sendGuestMessage(c, { clientMessageId, text, author }).then(
+              void upstream.sendGuestMessage(c, { clientMessageId, text, author, ...(attachments ? { attachments } : {}) }).then(
                 (outcome) =>
                   send(
                     outcome.ok

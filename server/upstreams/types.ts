@@ -15,7 +15,10 @@ export interface GuestDraft {
   clientMessageId: string
   text: string
   author: Author
+  attachments?: string[]
 }
+
+export type UploadResult = { ok: true; attachmentId: string } | { ok: false; status: 400 | 413 | 415 | 502 | 503; message: string }
 
 export interface Upstream {
   readonly name: 'desk' | 'genesys'
@@ -32,6 +35,8 @@ export interface Upstream {
    * not append; the upstream appends once the vendor confirmed, and the guest's ack follows.
    */
   sendGuestMessage?(conversation: ConversationRecord, draft: GuestDraft): Promise<GuestSendOutcome>
+  /** Take a guest file for a later `send` (`POST /api/guest-sessions/current/attachments`); absent → 501. */
+  uploadAttachment?(conversation: ConversationRecord, file: { name: string; type: string; bytes: Buffer }): Promise<UploadResult>
   /** Otherwise the hub appends first (the ack means "stored") and hands the message over here. */
   guestMessage?(conversation: ConversationRecord, message: MessageFrame): Promise<void>
   guestTyping(conversation: ConversationRecord, active: boolean): void

@@ -27,6 +27,9 @@ export type HttpErrorCode =
   | 'invalid_refresh_token'
   | 'rate_limited'
   | 'unavailable'
+  | 'not_supported'
+  /** An attachment of a type or size the contact centre does not take. */
+  | 'file_refused'
   | 'internal'
 
 /** The body of every HTTP error (RFC 9457 problem details). */

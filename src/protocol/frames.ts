@@ -55,6 +55,8 @@ export interface SendFrame {
   type: 'send'
   clientMessageId: string
   text: string
+  /** Ids from `POST /api/guest-sessions/current/attachments`, sent with this message. */
+  attachments?: string[]
 }
 export interface ClientTypingFrame {
   type: 'typing'

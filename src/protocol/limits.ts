@@ -44,3 +44,6 @@ export function normalizeText(text: string): string {
 export function hasContent(text: string): boolean {
   return text.trim().length > 0
 }
+
+/** Files one guest message may carry. */
+export const MAX_ATTACHMENTS = 10

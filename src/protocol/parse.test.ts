@@ -10,6 +10,10 @@ describe('parseClientFrame', () => {
       ok: true,
       value: { type: 'resume', epoch: 'e1', afterSeq: 0 },
     })
+    expect(parseClientFrame({ type: 'send', clientMessageId: 'a-1', text: '', attachments: ['5b0f3c4e-9d2a'] })).toEqual({
+      ok: true,
+      value: { type: 'send', clientMessageId: 'a-1', text: '', attachments: ['5b0f3c4e-9d2a'] },
+    })
     expect(parseClientFrame({ type: 'send', clientMessageId: 'a-1', text: 'hi', extra: 1 })).toEqual({
       ok: true,
       value: { type: 'send', clientMessageId: 'a-1', text: 'hi' },
@@ -24,6 +28,9 @@ describe('parseClientFrame', () => {
     ['send without id', '{"type":"send","text":"x"}', 'bad_frame'],
     ['send with an id that is not an id', '{"type":"send","clientMessageId":"<script>","text":"x"}', 'bad_frame'],
     ['send with a number text', '{"type":"send","clientMessageId":"a","text":5}', 'bad_frame'],
+    ['send with attachments that are not ids', '{"type":"send","clientMessageId":"a","text":"x","attachments":["../x"]}', 'bad_frame'],
+    ['send with too many attachments', `{"type":"send","clientMessageId":"a","text":"x","attachments":${JSON.stringify(Array.from({ length: 11 }, (_, i) => `a${i}`))}}`, 'bad_frame'],
+    ['send with attachments that are not a list', '{"type":"send","clientMessageId":"a","text":"x","attachments":"a"}', 'bad_frame'],
     ['a negative seq', '{"type":"read","upToSeq":-1}', 'bad_frame'],
     ['a fractional seq', '{"type":"resume","epoch":"e","afterSeq":1.5}', 'bad_frame'],
     ['deep nesting', `${'['.repeat(100)}${']'.repeat(100)}`, 'bad_json'],

@@ -14,7 +14,7 @@ import type {
   ServerFrame,
   TranscriptEntry,
 } from './frames'
-import { MAX_ID_LENGTH } from './limits'
+import { MAX_ATTACHMENTS, MAX_ID_LENGTH } from './limits'
 import {
   asObject,
   parseJson,
@@ -86,7 +86,12 @@ export function parseClientFrame(raw: unknown): Parsed<ClientFrame> {
         return fail('bad_frame', 'send needs a "clientMessageId" of 1-64 letters, digits, ".", "_", ":" or "-".')
       const text = readString(o, 'text', MAX_TEXT_UNITS)
       if (text === undefined) return fail('bad_frame', 'send needs a string "text".')
-      return ok({ type, clientMessageId, text })
+      const raw = readField(o, 'attachments')
+      if (raw === undefined) return ok({ type, clientMessageId, text })
+      const attachments = Array.isArray(raw) && raw.length <= MAX_ATTACHMENTS ? raw.filter((x): x is string => typeof x === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(x)) : []
+      if (!Array.isArray(raw) || attachments.length !== raw.length)
+        return fail('bad_frame', `"attachments" must be a list of at most ${MAX_ATTACHMENTS} attachment ids.`)
+      return ok({ type, clientMessageId, text, attachments })
     }
     case undefined:
       return fail('bad_frame', 'A frame needs a string "type".')

@@ -72,6 +72,7 @@ export class GenesysSimulator {
   readonly peakConnections = new Map<string, number>()
   readonly sessions = new Map<string, SimSession>()
   readonly uploads = new Map<string, Buffer>()
+  private uploadMeta = new Map<string, { fileName: string; fileType: string; token: string }>()
   /** 429 answers given. */
   rateLimited = 0
   /** Connections opened in total (reconnects count). */
@@ -260,7 +261,10 @@ export class GenesysSimulator {
           return reply({ type: 'response', class: 'SessionResponse', code: 200, body: { connected: false, newSession: false }, ...(tracingId ? { tracingId } : {}) })
         case 'onAttachment': {
           const attachmentId = readString(f, 'attachmentId') ?? randomUUID()
-          if (!readString(f, 'fileName') || !readString(f, 'fileType') || typeof readField(f, 'fileSize') !== 'number') return error(400, 'Request failed.', tracingId)
+          const fileName = readString(f, 'fileName')
+          const fileType = readString(f, 'fileType')
+          if (!fileName || !fileType || typeof readField(f, 'fileSize') !== 'number') return error(400, 'Request failed.', tracingId)
+          this.uploadMeta.set(attachmentId, { fileName, fileType, token: t })
           return reply({ type: 'response', class: 'PresignedUrlResponse', code: 200, body: { attachmentId, headers: { 'x-amz-tagging': 'sim=1' }, url: `${this.url}/uploads/${attachmentId}` }, ...(tracingId ? { tracingId } : {}) })
         }
         default:
@@ -355,6 +359,7 @@ export class GenesysSimulator {
     const text = readString(message, 'text') ?? ''
     if (Buffer.byteLength(text) > (this.options.maxTextBytes ?? 4096)) return error(4011, `Message length ${Buffer.byteLength(text)} is larger than 4096`, tracingId)
     const metadata = asObject(readField(message, 'metadata'))
+    const content = readField(message, 'content')
     const echo: SimMessage = {
       id: randomUUID(),
       type: 'Text',
@@ -362,6 +367,7 @@ export class GenesysSimulator {
       direction: 'Inbound',
       channel: { time: this.tick() },
       ...(metadata ? { metadata: { customMessageId: readString(metadata, 'customMessageId') ?? '' } } : {}),
+      ...(Array.isArray(content) ? { content: this.echoContent(content) } : {}),
     }
     s.messages.push(echo)
     if (this.dropAfterNextText) {
@@ -373,6 +379,16 @@ export class GenesysSimulator {
     else this.pushLive(s.token, this.envelope(echo, tracingId))
     const answer = this.options.autoReply?.(text)
     if (answer !== undefined) setTimeout(() => this.agentSays(s.token, answer, { nickname: 'Sim Agent' }), 20)
+  }
+
+  /** Attachments in an echo carry what Genesys knows about the upload (name, type, a download URL). */
+  private echoContent(content: unknown[]): unknown[] {
+    return content.map((c) => {
+      const a = asObject(readField(asObject(c) ?? {}, 'attachment'))
+      const id = a && readString(a, 'id')
+      const meta = id ? this.uploadMeta.get(id) : undefined
+      return id && meta ? { contentType: 'Attachment', attachment: { id, filename: meta.fileName, mime: meta.fileType, url: `${this.url}/downloads/${id}` } } : c
+    })
   }
 
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -420,8 +436,13 @@ export class GenesysSimulator {
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
       await new Promise((resolve) => req.on('end', resolve))
-      this.uploads.set(upload[1], Buffer.concat(chunks))
+      const id = upload[1]
+      const meta = this.uploadMeta.get(id)
+      if (!meta || req.headers['x-amz-tagging'] !== 'sim=1' || req.headers['content-type'] !== meta.fileType) return json(403, { message: 'signature mismatch' })
+      this.uploads.set(id, Buffer.concat(chunks))
       res.writeHead(200).end()
+      // scanned and accepted: Genesys tells the session
+      this.deliver(meta.token, { type: 'message', class: 'UploadSuccessEvent', code: 200, body: { attachmentId: id, downloadUrl: `${this.url}/downloads/${id}`, timestamp: new Date().toISOString() } })
       return
     }
     json(404, { message: 'not found' })

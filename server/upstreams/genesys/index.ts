@@ -108,6 +108,10 @@ export function createGenesysUpstream(deps: {
       if (c.status === 'ended') return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
       return (await sessionFor(c)).send(draft)
     },
+    async uploadAttachment(c, file) {
+      if (c.status === 'ended') return { ok: false, status: 400, message: 'This conversation has ended.' }
+      return (await sessionFor(c)).upload(file)
+    },
     guestTyping(c, active) {
       sessions.get(c.id)?.typing(active)
     },

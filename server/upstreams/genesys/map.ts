@@ -23,7 +23,8 @@ export function mapStructuredMessage(m: StructuredMessage): Mapped[] {
   const author = authorOf(m)
   if (m.type === 'Event') return m.events.length ? m.events.map((e) => mapEvent(m, e, author)) : [{ kind: 'ignored', reason: 'event without events' }]
   const text = readableText(m)
-  if (m.direction === 'Inbound') return text ? [{ kind: 'guest-message', text }] : [{ kind: 'ignored', reason: 'empty inbound message' }]
+  // an Inbound echo may be empty (a file-only message): it still confirms the guest's send
+  if (m.direction === 'Inbound') return [{ kind: 'guest-message', text }]
   if (!text) return [{ kind: 'ignored', reason: 'empty outbound message' }]
   const role = m.originatingEntity === 'Bot' ? 'bot' : 'agent'
   return [author ? { kind: 'message', role, text, author } : { kind: 'message', role, text }]

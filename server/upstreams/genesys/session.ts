@@ -4,22 +4,20 @@
  * (one message in flight, paced to the Genesys rate, 429 honoured), keep-alive, reconnect with the same
  * token and the history fill afterwards. The session token is the BFF's; it never reaches the browser.
  */
+import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import WebSocket from 'ws'
-import type { Author, FrameErrorCode, MessageFrame } from '../../../src/protocol'
+import type { Author, FrameErrorCode } from '../../../src/protocol'
 import type { GenesysConfig } from '../../config'
 import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
+import type { GuestSendOutcome, UploadResult } from '../types'
 import type { DeploymentSettings } from './deployment'
 import { HEALTH_CHECK_ID, parseGenesysFrame, type GenesysFrame, type SessionInfo, type StructuredMessage } from './frames'
 import { fetchMissed, inTimeOrder } from './history'
 import { mapStructuredMessage } from './map'
 import { rawText } from '../../raw-data'
 import * as req from './requests'
-
-export type SendOutcome =
-  | { ok: true; entry: MessageFrame; duplicate: boolean }
-  | { ok: false; code: FrameErrorCode; message: string; retryAfterMs?: number }
 
 export interface SessionContext {
   genesys: GenesysConfig
@@ -40,12 +38,13 @@ interface PendingSend {
   clientMessageId: string
   text: string
   author: Author
+  attachments?: string[]
   order: number
   attempts: number
   /** Sent at least once: Genesys may have it even if no echo came. */
   uncertain: boolean
-  resolve: (outcome: SendOutcome) => void
-  outcome: Promise<SendOutcome>
+  resolve: (outcome: GuestSendOutcome) => void
+  outcome: Promise<GuestSendOutcome>
 }
 
 interface Incoming {
@@ -116,7 +115,7 @@ export class GenesysSession {
   }
 
   /** Send a guest text; resolves when Genesys echoes it (and it is appended) or refuses it. */
-  async send(draft: { clientMessageId: string; text: string; author: Author }): Promise<SendOutcome> {
+  async send(draft: { clientMessageId: string; text: string; author: Author; attachments?: string[] }): Promise<GuestSendOutcome> {
     const { store } = this.ctx
     const known = await store.findByKey(this.conversationId, draft.clientMessageId)
     if (known?.type === 'message') return { ok: true, entry: known, duplicate: true }
@@ -133,13 +132,55 @@ export class GenesysSession {
       }
     if (this.queue.length >= MAX_QUEUE)
       return { ok: false, code: 'rate_limited', message: 'Messages are being sent slowly; trying again shortly.', retryAfterMs: 2000 }
-    let resolve!: (outcome: SendOutcome) => void
-    const outcome = new Promise<SendOutcome>((r) => (resolve = r))
+    let resolve!: (outcome: GuestSendOutcome) => void
+    const outcome = new Promise<GuestSendOutcome>((r) => (resolve = r))
     const item: PendingSend = { ...draft, order: ++this.order, attempts: 0, uncertain: false, resolve, outcome }
     this.queue.push(item)
     this.connect()
     this.pump()
     return outcome
+  }
+
+  /**
+   * A guest file (PROTOCOL.md §3.14): checked against `allowedMedia` and `blockedExtensions`, then
+   * `onAttachment` → presigned PUT → `UploadSuccessEvent`. The id it resolves with goes in the next send.
+   */
+  async upload(file: { name: string; type: string; bytes: Buffer }): Promise<UploadResult> {
+    if (this.state === 'closed' || this.readOnly) return { ok: false, status: 400, message: 'This conversation has ended.' }
+    if (this.state !== 'ready') {
+      this.connect()
+      const ok = await this.waitFor((f) => f.class === 'SessionResponse', 10_000).then(() => true, () => false)
+      if (!ok) return { ok: false, status: 503, message: 'The contact centre is unreachable; try again.' }
+    }
+    const media = this.info?.allowedMedia
+    const lower = file.name.toLowerCase()
+    if (this.info?.blockedExtensions.some((ext) => lower.endsWith(ext.toLowerCase())))
+      return { ok: false, status: 415, message: 'Files of this kind are not accepted.' }
+    if (media && !media.fileTypes.some((t) => t === '*/*' || t === file.type || (t.endsWith('/*') && file.type.startsWith(t.slice(0, -1)))))
+      return { ok: false, status: 415, message: `Files of type ${file.type} are not accepted.` }
+    if (media?.maxFileSizeKB !== undefined && file.bytes.length > media.maxFileSizeKB * 1024)
+      return { ok: false, status: 413, message: `Files are limited to ${media.maxFileSizeKB} KB.` }
+    const attachmentId = randomUUID()
+    const forThis = (f: GenesysFrame): boolean => 'attachmentId' in f && f.attachmentId === attachmentId
+    const id = tracing('upload')
+    this.write(req.onAttachment(this.token, id, { attachmentId, fileName: file.name, fileType: file.type, fileSize: file.bytes.length }))
+    try {
+      const presigned = await this.waitFor((f) => forThis(f) && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'), 15_000, id)
+      if (presigned.class !== 'PresignedUrlResponse') return { ok: false, status: 415, message: 'The contact centre refused the file.' }
+      const scanned = this.waitFor((f) => forThis(f) && (f.class === 'UploadSuccessEvent' || f.class === 'UploadFailureEvent'), 60_000)
+      const put = await this.ctx.fetch(presigned.url, {
+        method: 'PUT',
+        headers: { ...presigned.headers, 'content-type': file.type },
+        body: new Uint8Array(file.bytes),
+        signal: AbortSignal.timeout(60_000),
+      })
+      if (!put.ok) return { ok: false, status: 502, message: `The upload failed (${put.status}).` }
+      const result = await scanned
+      return result.class === 'UploadSuccessEvent' ? { ok: true, attachmentId } : { ok: false, status: 415, message: 'The contact centre rejected the file.' }
+    } catch (err) {
+      this.ctx.log.warn({ err }, 'Genesys upload failed')
+      return { ok: false, status: 502, message: 'The upload did not complete; try again.' }
+    }
   }
 
   /** Guest typing: at most one event per 5 s, only when the deployment shows it and nothing else waits. */
@@ -497,6 +538,8 @@ export class GenesysSession {
       this.inFlight && (this.inFlight.clientMessageId === cmid || (!cmid && this.inFlight.text === text))
         ? this.takeInFlight()
         : this.takeQueued((p) => p.uncertain && (p.clientMessageId === cmid || (!cmid && p.text === text)))
+    // an empty echo that is not ours (a history entry of a file-only message from elsewhere) shows nothing
+    if (!item && !text) return
     const keys = [...(item ? [item.clientMessageId] : cmid ? [cmid] : []), `genesys:${m.id}`]
     const { store } = this.ctx
     const { entry, duplicate } = await appendMessage(
@@ -504,7 +547,7 @@ export class GenesysSession {
       this.conversationId,
       {
         role: 'guest',
-        text: item?.text ?? text,
+        text: item?.text || text || '📎',
         ...(item ? { author: item.author, clientMessageId: item.clientMessageId } : cmid ? { clientMessageId: cmid } : {}),
         ...(m.time ? { sentAt: m.time } : {}),
       },
@@ -545,7 +588,11 @@ export class GenesysSession {
     this.nextSendAt = Date.now() + this.sendInterval()
     void this.customAttributes().then((attributes) => {
       if (this.inFlight !== item || this.ws?.readyState !== WebSocket.OPEN) return
-      this.write(req.onMessageText(this.token, item.clientMessageId, item.text, attributes))
+      this.write(
+        item.attachments?.length
+          ? req.onMessageAttachments(this.token, item.clientMessageId, item.text, item.attachments, attributes)
+          : req.onMessageText(this.token, item.clientMessageId, item.text, attributes),
+      )
       clearTimeout(this.timers.echo)
       this.timers.echo = setTimeout(() => {
         // no echo: the socket is presumably dead without a close frame; reconnect, fill, resend
@@ -585,7 +632,7 @@ export class GenesysSession {
     else this.queue.splice(i, 0, item)
   }
 
-  private settleAll(outcome: SendOutcome): void {
+  private settleAll(outcome: GuestSendOutcome): void {
     const all = [...(this.inFlight ? [this.inFlight] : []), ...this.queue]
     this.inFlight = undefined
     this.queue = []

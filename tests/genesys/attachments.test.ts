@@ -1,0 +1,85 @@
+/**
+ * Guest files to Genesys through the BFF's attachment route (PROTOCOL.md §3.14): `onAttachment` →
+ * presigned PUT with the given headers → `UploadSuccessEvent` → the id in the next `onMessage`.
+ */
+import { afterEach, expect, it } from 'vitest'
+import { createGuest, openGuestSocket, ORIGIN, startTestApp, type CreatedGuest, type TestApp } from '../../server/test-support'
+import { startGenesysApp, startSimulator, until } from './harness'
+import type { GenesysSimulator } from './simulator'
+
+let sim: GenesysSimulator | undefined
+let app: TestApp | undefined
+afterEach(async () => {
+  await app?.app.close()
+  await sim?.stop()
+  app = undefined
+  sim = undefined
+})
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')
+
+function upload(a: TestApp, guest: CreatedGuest, name: string, type: string, body: Buffer) {
+  return a.app.inject({
+    method: 'POST',
+    url: '/api/guest-sessions/current/attachments',
+    headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}`, 'content-type': type, 'x-parley-file-name': encodeURIComponent(name) },
+    payload: body,
+  })
+}
+
+it('uploads a file and sends it with the next message', async () => {
+  sim = await startSimulator()
+  app = await startGenesysApp(sim)
+  const guest = await createGuest(app)
+  const socket = await openGuestSocket(app, guest)
+  await socket.next('ready')
+  const s = sim
+  await until(() => s.sessions.size === 1, 5000, 'session')
+
+  const res = await upload(app, guest, 'receipt <img src=x onerror=alert(1)>.png', 'image/png', PNG)
+  expect(res.statusCode).toBe(201)
+  const { attachmentId } = res.json<{ attachmentId: string }>()
+  expect(sim.uploads.get(attachmentId)).toEqual(PNG)
+  const onAttachment = sim.requests.find((r) => r.action === 'onAttachment')
+  expect(onAttachment?.frame).toMatchObject({ attachmentId, fileName: 'receipt <img src=x onerror=alert(1)>.png', fileType: 'image/png', fileSize: PNG.length })
+
+  socket.send({ type: 'send', clientMessageId: 'f-1', text: 'my receipt', attachments: [attachmentId] })
+  await socket.next('ack', (f) => f.clientMessageId === 'f-1')
+  const sent = sim.requests.find((r) => r.action === 'onMessage')
+  expect(JSON.stringify(sent?.frame)).toContain(`"attachment":{"id":"${attachmentId}"}`)
+
+  // a file on its own is a message too
+  const second = (await upload(app, guest, 'b.png', 'image/png', PNG)).json<{ attachmentId: string }>()
+  socket.send({ type: 'send', clientMessageId: 'f-2', text: '', attachments: [second.attachmentId] })
+  expect((await socket.next('ack', (f) => f.clientMessageId === 'f-2')).seq).toBeGreaterThan(0)
+  socket.close()
+})
+
+it('refuses what the session does not allow, before anything is uploaded', async () => {
+  sim = await startSimulator()
+  app = await startGenesysApp(sim)
+  const guest = await createGuest(app)
+  const socket = await openGuestSocket(app, guest)
+  await socket.next('ready')
+  const blocked = await upload(app, guest, 'setup.exe', 'image/png', PNG)
+  expect(blocked.statusCode).toBe(415)
+  const wrongType = await upload(app, guest, 'notes.pdf', 'application/pdf', PNG)
+  expect(wrongType.statusCode).toBe(415)
+  expect(wrongType.json()).toMatchObject({ code: 'file_refused' })
+  expect((await upload(app, guest, '../../etc/passwd\u0000', 'image/png', PNG)).statusCode).toBe(400)
+  // Fastify refuses a malformed Content-Type itself
+  expect((await upload(app, guest, 'x.png', 'not a type', PNG)).statusCode).toBe(415)
+  expect(sim.requests.some((r) => r.action === 'onAttachment')).toBe(false)
+  socket.close()
+})
+
+it('the desk upstream says attachments are not supported yet', async () => {
+  app = await startTestApp()
+  const guest = await createGuest(app)
+  expect((await upload(app, guest, 'a.png', 'image/png', PNG)).statusCode).toBe(501)
+  const socket = await openGuestSocket(app, guest)
+  await socket.next('ready')
+  socket.send({ type: 'send', clientMessageId: 'd-1', text: 'x', attachments: ['abc'] })
+  expect((await socket.next('error', (f) => f.clientMessageId === 'd-1')).code).toBe('bad_frame')
+  socket.close()
+})
