@@ -4,17 +4,12 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { createGuest, openGuestSocket, ORIGIN, startTestApp, type CreatedGuest, type TestApp } from '../../server/test-support'
-import { startGenesysApp, startSimulator, until } from './harness'
+import { startGenesysApp, startSimulator, until, stopStarted, track } from './harness'
 import type { GenesysSimulator } from './simulator'
 
 let sim: GenesysSimulator | undefined
 let app: TestApp | undefined
-afterEach(async () => {
-  await app?.app.close()
-  await sim?.stop()
-  app = undefined
-  sim = undefined
-})
+afterEach(stopStarted)
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')
 
@@ -74,7 +69,7 @@ it('refuses what the session does not allow, before anything is uploaded', async
 })
 
 it('the desk upstream says attachments are not supported yet', async () => {
-  app = await startTestApp()
+  app = track(await startTestApp())
   const guest = await createGuest(app)
   expect((await upload(app, guest, 'a.png', 'image/png', PNG)).statusCode).toBe(501)
   const socket = await openGuestSocket(app, guest)

@@ -6,17 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { MessageFrame } from '../../src/protocol'
 import { createGuest, openGuestSocket, ORIGIN, type CreatedGuest, type TestApp, type TestSocket } from '../../server/test-support'
-import { startGenesysApp, startSimulator, until } from './harness'
+import { startGenesysApp, startSimulator, until, stopStarted } from './harness'
 import type { GenesysSimulator } from './simulator'
 
 let sim: GenesysSimulator | undefined
 let app: TestApp | undefined
-afterEach(async () => {
-  await app?.app.close()
-  await sim?.stop()
-  app = undefined
-  sim = undefined
-})
+afterEach(stopStarted)
 
 async function connected(env: Record<string, string> = {}): Promise<{ sim: GenesysSimulator; app: TestApp; guest: CreatedGuest; socket: TestSocket; token: string }> {
   if (!sim) throw new Error('start the simulator first')

@@ -7,19 +7,14 @@ import { buildApp } from '../../server/app'
 import { loadConfig } from '../../server/config'
 import { createGuest, ORIGIN, openGuestSocket, type TestApp } from '../../server/test-support'
 import { DeploymentError } from '../../server/upstreams/genesys/deployment'
-import { GENESYS_ORIGIN, genesysEnv, startGenesysApp, startSimulator, until } from './harness'
+import { GENESYS_ORIGIN, genesysEnv, startGenesysApp, startSimulator, until, stopStarted } from './harness'
 import type { GenesysSimulator } from './simulator'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 let sim: GenesysSimulator | undefined
 let app: TestApp | undefined
-afterEach(async () => {
-  await app?.app.close()
-  await sim?.stop()
-  app = undefined
-  sim = undefined
-})
+afterEach(stopStarted)
 
 describe('Genesys handshake', () => {
   it('configures a session with a UUID v4 token the browser never sees', async () => {

@@ -24,11 +24,30 @@ export function genesysEnv(sim: GenesysSimulator, env: Record<string, string> = 
   }
 }
 
+const started: { apps: TestApp[]; sims: GenesysSimulator[] } = { apps: [], sims: [] }
+
+/** Close every app and simulator the test started (use as `afterEach(stopStarted)`). */
+export async function stopStarted(): Promise<void> {
+  const { apps, sims } = started
+  started.apps = []
+  started.sims = []
+  for (const app of apps) await app.app.close()
+  for (const sim of sims) await sim.stop()
+}
+
+/** Have `stopStarted` close an app started some other way. */
+export function track(app: TestApp): TestApp {
+  started.apps.push(app)
+  return app
+}
+
 export async function startSimulator(options: Partial<SimOptions> = {}, deployment: Partial<SimOptions['deployment']> = {}): Promise<GenesysSimulator> {
-  return new GenesysSimulator({
+  const sim = await new GenesysSimulator({
     ...options,
     deployment: { id: DEPLOYMENT_ID, allowedOrigins: [GENESYS_ORIGIN], ...deployment },
   }).start()
+  started.sims.push(sim)
+  return sim
 }
 
 export async function startGenesysApp(
@@ -36,9 +55,11 @@ export async function startGenesysApp(
   env: Record<string, string> = {},
   timings: { echoTimeoutMs?: number; reorderMs?: number } = {},
 ): Promise<TestApp> {
-  return startTestApp(genesysEnv(sim, env), 5, {
-    upstream: (ctx) => createGenesysUpstream({ ...ctx, ...(process.env.DEBUG_GENESYS ? { log: pinoDebug } : {}), echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50 }),
-  })
+  return track(
+    await startTestApp(genesysEnv(sim, env), 5, {
+      upstream: (ctx) => createGenesysUpstream({ ...ctx, ...(process.env.DEBUG_GENESYS ? { log: pinoDebug } : {}), echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50 }),
+    }),
+  )
 }
 
 /** Wait until `check` holds, polling; for state the simulator holds (it has no events to await). */

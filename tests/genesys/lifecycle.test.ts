@@ -4,17 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createGuest, openGuestSocket, ORIGIN, type TestApp, type TestSocket } from '../../server/test-support'
-import { startGenesysApp, startSimulator, until } from './harness'
+import { startGenesysApp, startSimulator, until, stopStarted } from './harness'
 import type { GenesysSimulator, SimOptions } from './simulator'
 
-let sim: GenesysSimulator | undefined
-let app: TestApp | undefined
-afterEach(async () => {
-  await app?.app.close()
-  await sim?.stop()
-  app = undefined
-  sim = undefined
-})
+afterEach(stopStarted)
 
 async function connected(
   deployment: Partial<SimOptions['deployment']> = {},
@@ -22,8 +15,7 @@ async function connected(
   options: Partial<SimOptions> = {},
 ): Promise<{ sim: GenesysSimulator; app: TestApp; socket: TestSocket; token: string; guestToken: string }> {
   const s = await startSimulator(options, deployment)
-  sim = s
-  app = await startGenesysApp(s)
+  const app = await startGenesysApp(s)
   const guest = await createGuest(app, body)
   const socket = await openGuestSocket(app, guest)
   await socket.next('ready')

@@ -3,11 +3,11 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { runSmoke } from '../../server/upstreams/genesys/smoke'
-import { genesysEnv, startSimulator } from './harness'
+import { genesysEnv, startSimulator, stopStarted } from './harness'
 import type { GenesysSimulator } from './simulator'
 
 let sim: GenesysSimulator | undefined
-afterEach(async () => sim?.stop())
+afterEach(stopStarted)
 
 it('proves a round trip and ends the chat', async () => {
   sim = await startSimulator({ autoReply: () => 'Hello from the flow' }, { clearEnabled: true })
