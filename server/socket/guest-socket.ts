@@ -191,6 +191,7 @@ export function registerGuestSocket(
         sockets.delete(socket)
         guestLimits.sockets.delete(socket)
         if (guestLimits.sockets.size === 0) limits.delete(claims.guestId)
+        upstream.guestDisconnected?.(claims.conversationId)
       })
       socket.on('error', (err) => request.log.debug({ err }, 'guest socket error'))
 

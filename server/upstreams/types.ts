@@ -30,6 +30,8 @@ export interface Upstream {
   openConversation(conversation: ConversationRecord): Promise<void>
   /** Every guest socket that connects: bring the upstream side back if it was lost (a restart, a detach). */
   guestConnected?(conversation: ConversationRecord): void
+  /** A guest socket of this conversation closed (the upstream may let an unwatched session go idle). */
+  guestDisconnected?(conversationId: string): void
   /**
    * Upstreams that confirm guest messages themselves (Genesys echoes each one) implement this: the hub does
    * not append; the upstream appends once the vendor confirmed, and the guest's ack follows.

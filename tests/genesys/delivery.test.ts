@@ -131,6 +131,25 @@ describe('Genesys → guest', () => {
     socket.close()
   })
 
+  it('closes the upstream socket of a session nobody watches, and fills the gap when the guest is back', async () => {
+    sim = await startSimulator()
+    const s = sim
+    app = await startGenesysApp(s, {}, { idleCloseMs: 100 })
+    const guest = await createGuest(app)
+    const first = await openGuestSocket(app, guest)
+    await first.next('ready')
+    await until(() => s.sessions.size === 1 && s.openConnections(s.only().token) === 1, 5000, 'session')
+    const token = s.only().token
+    first.close()
+    await until(() => s.openConnections(token) === 0, 5000, 'the idle upstream socket to close')
+    s.agentSays(token, 'said while nobody watched')
+    const second = await openGuestSocket(app, guest)
+    await second.next('ready')
+    await second.next('message', (m) => m.text === 'said while nobody watched', 5000)
+    expect(s.peakConnections.get(token)).toBe(1)
+    second.close()
+  })
+
   it('a message Genesys stored just before the socket died is acked from history, not sent twice', async () => {
     sim = await startSimulator()
     const { socket } = await connected()

@@ -53,11 +53,11 @@ export async function startSimulator(options: Partial<SimOptions> = {}, deployme
 export async function startGenesysApp(
   sim: GenesysSimulator,
   env: Record<string, string> = {},
-  timings: { echoTimeoutMs?: number; reorderMs?: number } = {},
+  timings: { echoTimeoutMs?: number; reorderMs?: number; idleCloseMs?: number } = {},
 ): Promise<TestApp> {
   return track(
     await startTestApp(genesysEnv(sim, env), 5, {
-      upstream: (ctx) => createGenesysUpstream({ ...ctx, ...(process.env.DEBUG_GENESYS ? { log: pinoDebug } : {}), echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50 }),
+      upstream: (ctx) => createGenesysUpstream({ ...ctx, ...(process.env.DEBUG_GENESYS ? { log: pinoDebug } : {}), echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50, idleCloseMs: timings.idleCloseMs ?? 60_000 }),
     }),
   )
 }

@@ -14,6 +14,11 @@ import { GenesysSession, type SessionContext } from './session'
 
 /** How often the deployment's config.json is fetched again. */
 const REFRESH_MS = 10 * 60_000
+/**
+ * A session nobody watches closes its upstream socket after this long; the Genesys session lives on and
+ * the next guest socket reconnects and fills the gap from history. Keeps one socket per *active* guest.
+ */
+const IDLE_CLOSE_MS = 10 * 60_000
 
 export interface GenesysUpstream extends Upstream {
   /** Live sessions by conversation (tests inspect them). */
@@ -27,6 +32,7 @@ export function createGenesysUpstream(deps: {
   fetch?: typeof fetch
   echoTimeoutMs?: number
   reorderMs?: number
+  idleCloseMs?: number
 }): GenesysUpstream {
   const { store, log } = deps
   const genesys: GenesysConfig | undefined = deps.config.genesys
@@ -35,6 +41,9 @@ export function createGenesysUpstream(deps: {
   const fetchImpl = deps.fetch ?? fetch
   const sessions = new Map<string, GenesysSession>()
   const starting = new Map<string, Promise<GenesysSession>>()
+  /** Open guest sockets per conversation, and the timers that close unwatched sessions. */
+  const watchers = new Map<string, number>()
+  const idle = new Map<string, ReturnType<typeof setTimeout>>()
   let deployment: DeploymentSettings | undefined
   let refresh: ReturnType<typeof setInterval> | undefined
 
@@ -99,10 +108,26 @@ export function createGenesysUpstream(deps: {
       if (c.status === 'open') (await sessionFor(c)).connect()
     },
     guestConnected(c) {
+      watchers.set(c.id, (watchers.get(c.id) ?? 0) + 1)
+      clearTimeout(idle.get(c.id))
+      idle.delete(c.id)
       sessionFor(c).then(
         (s) => s.guestConnected(),
         (err: unknown) => log.error({ err }, 'could not start the Genesys session'),
       )
+    },
+    guestDisconnected(conversationId) {
+      const left = (watchers.get(conversationId) ?? 1) - 1
+      if (left > 0) return void watchers.set(conversationId, left)
+      watchers.delete(conversationId)
+      const timer = setTimeout(() => {
+        idle.delete(conversationId)
+        if (watchers.has(conversationId)) return
+        sessions.get(conversationId)?.close()
+        sessions.delete(conversationId)
+      }, deps.idleCloseMs ?? IDLE_CLOSE_MS)
+      timer.unref()
+      idle.set(conversationId, timer)
     },
     async sendGuestMessage(c, draft) {
       if (c.status === 'ended') return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
@@ -123,6 +148,7 @@ export function createGenesysUpstream(deps: {
     ready: () => deployment !== undefined,
     async close() {
       clearInterval(refresh)
+      for (const timer of idle.values()) clearTimeout(timer)
       // the Genesys sessions live on: after a restart the same tokens resume them
       for (const s of sessions.values()) s.close()
       sessions.clear()
