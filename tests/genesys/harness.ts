@@ -1,7 +1,6 @@
 /**
  * A BFF wired to the Genesys simulator, with timings short enough for tests.
  */
-import pino from 'pino'
 import { createGenesysUpstream } from '../../server/upstreams/genesys'
 import { startTestApp, type TestApp } from '../../server/test-support'
 import { GenesysSimulator, type SimOptions } from './simulator'
@@ -57,7 +56,7 @@ export async function startGenesysApp(
 ): Promise<TestApp> {
   return track(
     await startTestApp(genesysEnv(sim, env), 5, {
-      upstream: (ctx) => createGenesysUpstream({ ...ctx, ...(process.env.DEBUG_GENESYS ? { log: pinoDebug } : {}), echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50, idleCloseMs: timings.idleCloseMs ?? 60_000 }),
+      upstream: (ctx) => createGenesysUpstream({ ...ctx, echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50, idleCloseMs: timings.idleCloseMs ?? 60_000 }),
     }),
   )
 }
@@ -70,5 +69,3 @@ export async function until(check: () => boolean, timeoutMs = 5000, what = 'cond
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
-
-const pinoDebug = pino({ level: 'debug' })

@@ -20,11 +20,6 @@ const REFRESH_MS = 10 * 60_000
  */
 const IDLE_CLOSE_MS = 10 * 60_000
 
-export interface GenesysUpstream extends Upstream {
-  /** Live sessions by conversation (tests inspect them). */
-  readonly sessions: ReadonlyMap<string, GenesysSession>
-}
-
 export function createGenesysUpstream(deps: {
   config: Config
   store: ConversationStore
@@ -33,11 +28,9 @@ export function createGenesysUpstream(deps: {
   echoTimeoutMs?: number
   reorderMs?: number
   idleCloseMs?: number
-}): GenesysUpstream {
+}): Upstream {
   const { store, log } = deps
-  const genesys: GenesysConfig | undefined = deps.config.genesys
-  if (!genesys) throw new Error('PARLEY_UPSTREAM=genesys needs the GENESYS_* settings')
-  const g = genesys
+  const g = genesysSettings(deps.config)
   const fetchImpl = deps.fetch ?? fetch
   const sessions = new Map<string, GenesysSession>()
   const starting = new Map<string, Promise<GenesysSession>>()
@@ -92,7 +85,6 @@ export function createGenesysUpstream(deps: {
 
   return {
     name: 'genesys',
-    sessions,
     async start() {
       deployment = await fetchDeployment(g, fetchImpl)
       log.info({ deploymentId: g.deploymentId, region: g.region }, 'Genesys deployment loaded')
@@ -154,4 +146,9 @@ export function createGenesysUpstream(deps: {
       sessions.clear()
     },
   }
+}
+
+function genesysSettings(config: Config): GenesysConfig {
+  if (!config.genesys) throw new Error('PARLEY_UPSTREAM=genesys needs the GENESYS_* settings')
+  return config.genesys
 }

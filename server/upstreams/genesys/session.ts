@@ -94,8 +94,6 @@ export class GenesysSession {
   private waiters = new Set<Waiter>()
   private reorder: Incoming[] = []
   private timers: Partial<Record<'pump' | 'echo' | 'reconnect' | 'ping' | 'reorder' | 'health' | 'typing', ReturnType<typeof setTimeout>>> = {}
-  /** Upstream sockets opened so far (tests check the connection cap). */
-  connections = 0
 
   constructor(
     private readonly ctx: SessionContext,
@@ -103,15 +101,10 @@ export class GenesysSession {
     private readonly token: string,
   ) {}
 
-  get status(): string {
-    return this.state
-  }
-
   /** Open the socket unless it is open or on its way (a detached session comes back on guest activity). */
   connect(): void {
-    if (this.state === 'closed' || this.state === 'connecting' || this.state === 'ready') return
-    if (this.state === 'backoff') return
-    this.open()
+    // backoff: the reconnect timer opens it
+    if (this.state === 'idle' || this.state === 'detached') this.open()
   }
 
   /** Send a guest text; resolves when Genesys echoes it (and it is appended) or refuses it. */
@@ -243,7 +236,6 @@ export class GenesysSession {
     const { socketUrl } = this.ctx.endpoints()
     this.ctx.log.debug({ conversationId: this.conversationId }, 'opening the Genesys socket')
     this.state = 'connecting'
-    this.connections++
     const ws = new WebSocket(socketUrl, { origin: this.ctx.genesys.origin, handshakeTimeout: 10_000, maxPayload: 1024 * 1024 })
     this.ws = ws
     let alive = true
