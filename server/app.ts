@@ -7,21 +7,21 @@ import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyWebsocket from '@fastify/websocket'
-import { join } from 'node:path'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { PROTOCOL } from '../src/protocol'
 import { normalizeOrigin, type Config } from './config'
+import { createBackend, type Backend } from './backend'
 import { cspDirectives } from './csp'
+import { createLocalLeases, type Leases } from './leases'
 import { loggerOptions } from './log'
 import { problem, sendProblem } from './problem'
 import { SnapshotLocalStore } from './rate-limit-store'
+import { StoreUnavailableError, type ConversationStore } from './stores/types'
 import { attachmentRoutes } from './routes/attachments'
 import { guestSessionRoutes } from './routes/guest-sessions'
 import { healthRoutes } from './routes/health'
 import { pageRoutes } from './routes/pages'
 import { registerGuestSocket } from './socket/guest-socket'
-import { createMemoryStore } from './stores/memory'
-import type { ConversationStore } from './stores/types'
 import { createTokenService } from './tokens'
 import { createDeskUpstream } from './upstreams/desk'
 import { createGenesysUpstream } from './upstreams/genesys'
@@ -29,10 +29,10 @@ import type { Upstream } from './upstreams/types'
 
 export interface AppDeps {
   config: Config
-  /** @default an in-memory store */
+  /** @default an in-memory store, or Redis when `config.redisUrl` is set */
   store?: ConversationStore
   /** @default the desk upstream */
-  upstream?: (ctx: { config: Config; store: ConversationStore; log: FastifyBaseLogger }) => Upstream
+  upstream?: (ctx: { config: Config; store: ConversationStore; leases: Leases; log: FastifyBaseLogger }) => Upstream
   /** A pino logger, or `false` for none (tests). @default a pino logger at `config.logLevel` */
   logger?: boolean
   /** Where the log goes (tests read it). @default stdout */
@@ -64,27 +64,29 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     // (Node checks those deadlines every `connectionsCheckingInterval`, 30 s by default: 1 s makes 10 s mean 10 s)
     http: { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 },
   })
-  const store =
-    deps.store ??
-    createMemoryStore(
-      config.dataDir
-        ? {
-            snapshotFile: join(config.dataDir, 'store.json'),
-            onSnapshotError: (err, movedTo) => app.log.error({ err, movedTo }, 'the store snapshot was unreadable and was moved aside; starting empty'),
-          }
-        : {},
-    )
+  const backend: Backend = deps.store
+    ? { store: deps.store, leases: createLocalLeases(), rateLimitRedis: undefined, close: () => (deps.store ? deps.store.close() : Promise.resolve()) }
+    : await createBackend(config, app.log)
+  const { store, leases } = backend
   const tokens = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.guestTokenTtlSeconds, store })
   const upstream = deps.upstream
-    ? deps.upstream({ config, store, log: app.log })
+    ? deps.upstream({ config, store, leases, log: app.log })
     : config.upstream === 'genesys'
-      ? createGenesysUpstream({ config, store, log: app.log })
-      : createDeskUpstream({ config, store, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
+      ? createGenesysUpstream({ config, store, leases, log: app.log })
+      : createDeskUpstream({ config, store, leases, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
   // remote settings (the Genesys deployment) are loaded before anything listens: a wrong id stops here
-  await upstream.start?.()
+  await upstream.start?.().catch(async (err: unknown) => {
+    await backend.close()
+    throw err
+  })
   let draining = false
 
   app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+    if (err instanceof StoreUnavailableError) {
+      request.log.warn({ err }, 'store unavailable')
+      reply.header('retry-after', '2')
+      return sendProblem(reply, 503, 'unavailable', 'The service is briefly unavailable; try again shortly.')
+    }
     const status = err.statusCode ?? 500
     if (status >= 500) request.log.error({ err }, 'request failed')
     if (status === 429) return sendProblem(reply, 429, 'rate_limited', 'Too many requests; wait and try again.')
@@ -115,7 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   })
   await app.register(fastifyRateLimit, {
     global: false,
-    store: SnapshotLocalStore,
+    // shared counters with Redis; a Redis fault lets requests through (guest creation itself fails closed)
+    ...(backend.rateLimitRedis ? { redis: backend.rateLimitRedis, nameSpace: `${config.redisPrefix}rl:`, skipOnError: true } : { store: SnapshotLocalStore }),
     errorResponseBuilder: (_req, ctx) => ({ ...problem(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`), statusCode: 429 }),
   })
   await app.register(fastifyWebsocket, {
@@ -141,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
 
   app.addHook('onClose', async () => {
     await upstream.close()
-    await store.close()
+    await backend.close()
   })
 
   return {

@@ -4,6 +4,7 @@
  * and reported together, so a misconfigured deployment fails with one clear message.
  */
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
 
 export interface Limits {
@@ -61,7 +62,18 @@ export interface Config {
   deskBot: boolean
   deskToken: string
   deskTokenGenerated: boolean
+  /** Set: conversations live in this Redis, shared by every node. Unset: in memory, one node. */
   redisUrl: string | undefined
+  /** Prefix of every Redis key and channel (several deployments can share one Redis). */
+  redisPrefix: string
+  /** This node's name in leases and logs. */
+  nodeId: string
+  /** A conversation, its transcript and its guest are kept this long after the last activity, ms (Redis). */
+  retentionMs: number
+  /** Oldest transcript entries are dropped past this many per conversation. */
+  maxEntriesPerConversation: number
+  /** How long a node's hold on a conversation's upstream lasts without renewal (Redis), ms. */
+  leaseMs: number
   limits: Limits
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Where the built front-ends live (`dist/`). */
@@ -162,7 +174,10 @@ export function loadConfig(env: Env = process.env): Config {
   const genesys = upstream === 'genesys' ? loadGenesys(env, problems, int) : undefined
 
   const redisUrl = env.REDIS_URL || undefined
-  if (redisUrl) problems.push('REDIS_URL is not supported in this build yet (the in-memory store is used when it is unset).')
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0.')
+  const redisPrefix = str('PARLEY_REDIS_PREFIX', 'parley:')
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(redisPrefix)) problems.push('PARLEY_REDIS_PREFIX must be 1-64 letters, digits, ":", ".", "_" or "-".')
+  const nodeId = str('PARLEY_NODE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`).replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)
 
   const config: Config = {
     host,
@@ -178,6 +193,11 @@ export function loadConfig(env: Env = process.env): Config {
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
     redisUrl,
+    redisPrefix,
+    nodeId,
+    retentionMs: int('PARLEY_RETENTION_HOURS', 168, 1, 24 * 366) * 3_600_000,
+    maxEntriesPerConversation: int('PARLEY_MAX_ENTRIES', 5000, 100, 1_000_000),
+    leaseMs: int('PARLEY_LEASE_MS', 10_000, 500, 600_000),
     limits: {
       maxMessageChars: int('PARLEY_MAX_MESSAGE_CHARS', DEFAULT_MAX_MESSAGE_CHARS, 1, 100_000),
       maxFrameBytes: int('PARLEY_MAX_FRAME_BYTES', 65536, 1024, 16 * 1024 * 1024),

@@ -19,7 +19,7 @@ import type { Config } from '../config'
 import { advanceReceipt, appendMessage } from '../conversations'
 import { rawText } from '../raw-data'
 import { sendProblem } from '../problem'
-import type { ConversationRecord, ConversationStore } from '../stores/types'
+import { StoreUnavailableError, type ConversationRecord, type ConversationStore } from '../stores/types'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 import { createTokenBucket, type TokenBucket } from './bucket'
@@ -155,8 +155,13 @@ export function registerGuestSocket(
       }
 
       // receipt marks this socket has announced; a mark moves forward only
-      const announced = { delivered: 0, read: 0 }
-      const sendReceipts = (c: Pick<ConversationRecord, 'deliveredSeq' | 'deskReadSeq'>): void => {
+      const announced = { delivered: 0, read: 0, epoch: '' }
+      const sendReceipts = (c: Pick<ConversationRecord, 'deliveredSeq' | 'deskReadSeq' | 'epoch'>): void => {
+        if (announced.epoch && c.epoch !== announced.epoch) {
+          // the history was lost (Redis restarted without it): never a silent gap, the client resyncs
+          announced.epoch = c.epoch
+          send({ type: 'reset', epoch: c.epoch })
+        }
         if (c.deliveredSeq > announced.delivered) {
           announced.delivered = c.deliveredSeq
           send({ type: 'receipt', status: 'delivered', upToSeq: c.deliveredSeq })
@@ -220,7 +225,7 @@ export function registerGuestSocket(
             return upstream.guestTyping(c, frame.active)
           }
           case 'resume': {
-            if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset' })
+            if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset', epoch: c.epoch })
             const missed = await store.readAfter(c.id, frame.afterSeq, MAX_REPLAY + 1)
             if (missed.length > MAX_REPLAY) return send({ type: 'reset' })
             for (const entry of missed) send(entry)
@@ -290,8 +295,14 @@ export function registerGuestSocket(
             await handle(parsed.value, c)
           })
           .catch((err: unknown) => {
+            const clientMessageId = parsed.value.type === 'send' ? parsed.value.clientMessageId : undefined
+            if (err instanceof StoreUnavailableError) {
+              request.log.warn({ err }, 'store unavailable')
+              // the widget keeps the message and resends it once the store is back
+              return send({ type: 'error', code: 'unavailable', message: 'Briefly unavailable; retrying.', retryAfterMs: 2000, ...(clientMessageId ? { clientMessageId } : {}) })
+            }
             request.log.error({ err }, 'guest frame failed')
-            send({ type: 'error', code: 'internal', message: 'Something went wrong; try again.' })
+            send({ type: 'error', code: 'internal', message: 'Something went wrong; try again.', ...(clientMessageId ? { clientMessageId } : {}) })
           })
       }
       socket.on('message', onMessage)
@@ -300,12 +311,17 @@ export function registerGuestSocket(
         .then(async () => {
           const c = await store.getConversation(claims.conversationId)
           if (!c) return socket.close(CloseCode.Forbidden, 'conversation not found')
+          announced.epoch = c.epoch
           send({ type: 'ready', guestId: claims.guestId, conversationId: c.id, epoch: c.epoch, lastSeq: c.lastSeq, heartbeatMs: config.heartbeatMs })
           sendReceipts(c)
           await ensureUpstream(c)
           if (c.status === 'open') upstream.guestConnected?.(c)
         })
         .catch((err: unknown) => {
+          if (err instanceof StoreUnavailableError) {
+            request.log.warn({ err }, 'store unavailable')
+            return socket.close(CloseCode.Restarting, 'store unavailable')
+          }
           request.log.error({ err }, 'guest socket setup failed')
           socket.close(1011, 'internal error')
         })

@@ -8,7 +8,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseTranscriptEntry, type TranscriptEntry } from '../../src/protocol'
-import { asObject, readBoolean, readField, readId, readOneOf, readSeq, readString, type Fields } from '../../src/protocol/read'
+import { asObject, readField, readSeq, type Fields } from '../../src/protocol/read'
+import { readConversation, readGuest, readRefreshRecord } from './records'
 import type { ConversationRecord, GuestRecord, RefreshRecord } from './types'
 
 export interface SnapshotTranscript {
@@ -46,10 +47,10 @@ export function readSnapshot(file: string): Snapshot | undefined {
   const root = asObject(JSON.parse(text))
   if (!root || readSeq(root, 'version') !== VERSION) throw new Error(`${file} is not a Parley snapshot (version ${VERSION}).`)
   return {
-    guests: list(root, 'guests', guest),
-    refresh: list(root, 'refresh', (x) => pair(x, refreshRecord)),
+    guests: list(root, 'guests', readGuest),
+    refresh: list(root, 'refresh', (x) => pair(x, readRefreshRecord)),
     revokedFamilies: list(root, 'revokedFamilies', (x) => (typeof x === 'string' ? x : undefined)),
-    conversations: list(root, 'conversations', conversation),
+    conversations: list(root, 'conversations', readConversation),
     transcripts: list(root, 'transcripts', (x) => pair(x, transcript)),
   }
 }
@@ -74,62 +75,6 @@ function pair<T>(x: unknown, read: (o: Fields) => T | undefined): [string, T] | 
   const o = asObject(value)
   const v = o && read(o)
   return typeof key === 'string' && v !== undefined ? [key, v] : undefined
-}
-
-function guest(x: unknown): GuestRecord | undefined {
-  const o = asObject(x)
-  const guestId = o && readId(o, 'guestId')
-  const conversationId = o && readId(o, 'conversationId')
-  const createdAt = o && readString(o, 'createdAt', 40)
-  const revoked = o && readBoolean(o, 'revoked')
-  const attrs = o && asObject(readField(o, 'attributes'))
-  if (!o || !guestId || !conversationId || !createdAt || revoked === undefined || !attrs) return undefined
-  const attributes: Record<string, string> = {}
-  for (const [k, v] of Object.entries(attrs)) if (typeof v === 'string') attributes[k] = v
-  const g: GuestRecord = { guestId, conversationId, createdAt, revoked, attributes }
-  const displayName = readString(o, 'displayName', 200)
-  const email = readString(o, 'email', 320)
-  if (displayName !== undefined) g.displayName = displayName
-  if (email !== undefined) g.email = email
-  return g
-}
-
-function refreshRecord(o: Fields): RefreshRecord | undefined {
-  const guestId = readId(o, 'guestId')
-  const family = readId(o, 'family')
-  const expiresAt = readSeq(o, 'expiresAt')
-  const used = readBoolean(o, 'used')
-  return guestId && family && expiresAt !== undefined && used !== undefined ? { guestId, family, expiresAt, used } : undefined
-}
-
-function conversation(x: unknown): ConversationRecord | undefined {
-  const o = asObject(x)
-  if (!o) return undefined
-  const c = {
-    id: readId(o, 'id'),
-    guestId: readId(o, 'guestId'),
-    guestName: readString(o, 'guestName', 200),
-    epoch: readId(o, 'epoch'),
-    status: readOneOf(o, 'status', ['open', 'ended'] as const),
-    lastSeq: readSeq(o, 'lastSeq'),
-    deskReadSeq: readSeq(o, 'deskReadSeq'),
-    deliveredSeq: readSeq(o, 'deliveredSeq') ?? 0,
-    humanJoined: readBoolean(o, 'humanJoined'),
-    upstreamOpened: readBoolean(o, 'upstreamOpened'),
-    createdAt: readString(o, 'createdAt', 40),
-    updatedAt: readString(o, 'updatedAt', 40),
-  }
-  const { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, humanJoined, upstreamOpened, createdAt, updatedAt } = c
-  if (
-    id === undefined || guestId === undefined || guestName === undefined || epoch === undefined || status === undefined ||
-    lastSeq === undefined || deskReadSeq === undefined || humanJoined === undefined || upstreamOpened === undefined ||
-    createdAt === undefined || updatedAt === undefined
-  )
-    return undefined
-  const record: ConversationRecord = { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
-  const upstreamSession = readString(o, 'upstreamSession', 2048)
-  if (upstreamSession) record.upstreamSession = upstreamSession
-  return record
 }
 
 function transcript(o: Fields): SnapshotTranscript | undefined {

@@ -5,6 +5,14 @@
  */
 import type { Author, EventFrame, MessageFrame, TranscriptEntry } from '../../src/protocol'
 
+/** The store is down or did not answer (Redis): callers answer 503 / `unavailable` with a retry hint. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The conversation store is unavailable.', { cause })
+    this.name = 'StoreUnavailableError'
+  }
+}
+
 export interface GuestRecord {
   guestId: string
   conversationId: string

@@ -251,7 +251,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       case 'receipt':
         return events.emit('receipt', frame)
       case 'reset':
-        if (resume) void resync(resume.epoch, true).catch(report)
+        if (resume) void resync(frame.epoch ?? resume.epoch, true).catch(report)
         return
       case 'error':
         return onError(frame)
@@ -266,7 +266,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
 
   function onError(frame: ErrorFrame): void {
     const id = frame.clientMessageId
-    if (id && (frame.code === 'rate_limited' || frame.code === 'upstream_unavailable')) {
+    if (id && (frame.code === 'rate_limited' || frame.code === 'upstream_unavailable' || frame.code === 'unavailable')) {
       // still "sending": once the BFF says there is room, resend everything unacked in order (one timer for
       // all of them, so the order the guest wrote in is the order they are appended)
       retryTimer ??= setTimeout(() => {

@@ -15,6 +15,8 @@ export type FrameErrorCode =
   | 'unauthorized'
   /** The contact centre is unreachable or busy: the message stays queued and is resent after `retryAfterMs`. */
   | 'upstream_unavailable'
+  /** The BFF cannot store right now (its Redis is down): like `upstream_unavailable`, resent after `retryAfterMs`. */
+  | 'unavailable'
   /** The contact centre refused the message. */
   | 'upstream_error'
   | 'internal'

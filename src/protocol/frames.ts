@@ -106,6 +106,8 @@ export interface ReceiptFrame {
 }
 export interface ResetFrame {
   type: 'reset'
+  /** Present when the history was lost and the conversation has a new epoch: resync under this one. */
+  epoch?: string
 }
 export interface ErrorFrame {
   type: 'error'

@@ -100,7 +100,7 @@ export function parseClientFrame(raw: unknown): Parsed<ClientFrame> {
   }
 }
 
-function readAuthor(o: Fields): Author | undefined | null {
+export function readAuthor(o: Fields): Author | undefined | null {
   const raw = readField(o, 'author')
   if (raw === undefined) return undefined
   const a = asObject(raw)
@@ -157,8 +157,12 @@ export function parseServerFrame(raw: unknown): Parsed<ServerFrame> {
   const bad = fail('bad_frame', `Malformed "${String(type)}" frame.`)
   switch (type) {
     case 'pong':
-    case 'reset':
       return ok({ type })
+    case 'reset': {
+      const epoch = readField(o, 'epoch') === undefined ? undefined : readId(o, 'epoch')
+      if (epoch === undefined && readField(o, 'epoch') !== undefined) return bad
+      return ok(epoch ? { type, epoch } : { type })
+    }
     case 'ready': {
       const guestId = readId(o, 'guestId')
       const conversationId = readId(o, 'conversationId')
@@ -212,6 +216,7 @@ export function parseServerFrame(raw: unknown): Parsed<ServerFrame> {
         'conversation_ended',
         'unauthorized',
         'upstream_unavailable',
+        'unavailable',
         'upstream_error',
         'internal',
       ] as const)

@@ -7,6 +7,7 @@
  * - `blackhole`: a half-open link. Bytes are swallowed, nothing is closed, and the connections caught in
  *   it stay dead for good (as when a NAT forgets them); new connections hang the same way until `pass`.
  * - `reset()`: every open connection gets a TCP RST now.
+ * - `retarget(port)`: new connections go elsewhere (a load balancer moving off a dead node).
  */
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 
@@ -17,6 +18,7 @@ export interface FaultProxy {
   readonly url: string
   mode(mode: FaultMode, delayMs?: number): void
   reset(): void
+  retarget(port: number): void
   /** Connections open right now (each is a client socket with its upstream). */
   connections(): number
   close(): Promise<void>
@@ -32,6 +34,7 @@ export async function startFaultProxy(target: { host?: string; port: number }, l
   const links = new Set<Link>()
   let mode: FaultMode = 'pass'
   let delayMs = 0
+  let targetPort = target.port
 
   const forward = (link: Link, from: Socket, to: Socket): void => {
     from.on('data', (chunk: Buffer) => {
@@ -42,7 +45,7 @@ export async function startFaultProxy(target: { host?: string; port: number }, l
   }
 
   const server: Server = createServer((client) => {
-    const upstream = connect({ host: target.host ?? '127.0.0.1', port: target.port })
+    const upstream = connect({ host: target.host ?? '127.0.0.1', port: targetPort })
     const link: Link = { client, upstream, dead: mode === 'blackhole' }
     links.add(link)
     forward(link, client, upstream)
@@ -78,6 +81,9 @@ export async function startFaultProxy(target: { host?: string; port: number }, l
         link.upstream.resetAndDestroy()
       }
       links.clear()
+    },
+    retarget(port) {
+      targetPort = port
     },
     connections: () => links.size,
     async close() {

@@ -3,7 +3,7 @@
  * The demo auto-responder: greets a new guest and answers every guest message until a human agent
  * replies, so one person trying Parley always gets an answer.
  */
-import type { Author } from '../../../src/protocol'
+import type { Author, MessageFrame } from '../../../src/protocol'
 import { appendMessage } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
 
@@ -46,7 +46,7 @@ export function createDeskBot(
           const c = await store.getConversation(conversationId)
           // a human took over (or the chat ended) while the bot was "typing"
           if (c && !c.humanJoined && c.status === 'open')
-            await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, text: botAnswer(text) }, `bot:${guestSeq}`)
+            await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, text: botAnswer(text) }, answerKey(guestSeq))
           store.signal(conversationId, { type: 'typing', role: 'bot', active: false, author: BOT_AUTHOR })
         })().catch(onError)
       }, replyDelayMs)
@@ -58,3 +58,19 @@ export function createDeskBot(
     },
   }
 }
+
+/** How far back a node that takes a conversation over looks for guest messages nobody answered. */
+const CATCH_UP_ENTRIES = 20
+
+/** Recent guest messages with no bot answer: what a holder that died between acking and answering left undone. */
+export async function unansweredGuestMessages(store: ConversationStore, conversationId: string): Promise<MessageFrame[]> {
+  const { entries } = await store.readBefore(conversationId, undefined, CATCH_UP_ENTRIES)
+  const out: MessageFrame[] = []
+  for (const e of entries) {
+    if (e.type === 'message' && e.role === 'guest' && !(await store.findByKey(conversationId, answerKey(e.seq)))) out.push(e)
+  }
+  return out
+}
+
+/** The dedup key of the bot's answer to the guest message with this seq: one answer per message, whichever node writes it. */
+export const answerKey = (guestSeq: number): string => `bot:${guestSeq}`

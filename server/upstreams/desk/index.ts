@@ -1,19 +1,31 @@
 /**
  * @module server/upstreams/desk
  * The built-in local desk, the default upstream: conversations stay in the BFF's store, human agents
- * answer from the console at `/desk`, and an auto-responder bot covers until one does.
+ * answer from the console at `/desk`, and an auto-responder bot covers until one does. With several
+ * nodes, the bot answers on the node holding the conversation's lease, so each message is answered once;
+ * a node that takes a conversation over answers what its last holder left unanswered.
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config'
+import type { Leases } from '../../leases'
 import type { ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
-import { createDeskBot } from './bot'
+import { createDeskBot, unansweredGuestMessages } from './bot'
 import { registerDeskSocket } from './desk-socket'
 
-export function createDeskUpstream(deps: { config: Config; store: ConversationStore; log: FastifyBaseLogger; botDelayMs?: number }): Upstream {
-  const { config, store, log } = deps
-  const botOptions = { onError: (err: unknown) => log.error({ err }, 'desk bot failed') }
-  const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? botOptions : { ...botOptions, replyDelayMs: deps.botDelayMs }) : undefined
+export function createDeskUpstream(deps: { config: Config; store: ConversationStore; leases: Leases; log: FastifyBaseLogger; botDelayMs?: number }): Upstream {
+  const { config, store, leases, log } = deps
+  const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
+  const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
+
+  const stopAcquired = leases.onAcquired((conversationId) => {
+    if (!bot) return
+    void (async () => {
+      const c = await store.getConversation(conversationId)
+      if (!c || c.humanJoined || c.status !== 'open') return
+      for (const m of await unansweredGuestMessages(store, conversationId)) bot.answer(conversationId, m.text, m.seq)
+    })().catch(onError)
+  })
 
   return {
     name: 'desk',
@@ -21,17 +33,27 @@ export function createDeskUpstream(deps: { config: Config; store: ConversationSt
     async openConversation(conversation) {
       if (bot && conversation.lastSeq === 0) await bot.greet(conversation.id)
     },
+    guestConnected(conversation) {
+      // take the conversation over if its holder let go or died
+      leases.acquire(conversation.id).catch(onError)
+    },
     async guestMessage(conversation, message) {
-      if (bot && !conversation.humanJoined && conversation.status === 'open') bot.answer(conversation.id, message.text, message.seq)
+      if (!bot || conversation.humanJoined || conversation.status !== 'open') return
+      // not awaited: waiting for a dead holder's lease must not hold up the guest's other frames
+      void leases.acquire(conversation.id).then((held) => {
+        if (held) bot.answer(conversation.id, message.text, message.seq)
+      }, onError)
     },
     guestTyping() {
       // the desk console learns of typing from the store's signals; nothing else to deliver
     },
-    async endConversation() {
+    async endConversation(conversation) {
       // the transcript's conversation-ended event is what the desk shows
+      await leases.release(conversation.id)
     },
     ready: () => true,
     async close() {
+      stopAcquired()
       bot?.stop()
     },
   }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config, GenesysConfig } from '../../config'
+import type { Leases } from '../../leases'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
 import { endpoints, fetchDeployment, type DeploymentSettings } from './deployment'
@@ -23,13 +24,14 @@ const IDLE_CLOSE_MS = 10 * 60_000
 export function createGenesysUpstream(deps: {
   config: Config
   store: ConversationStore
+  leases: Leases
   log: FastifyBaseLogger
   fetch?: typeof fetch
   echoTimeoutMs?: number
   reorderMs?: number
   idleCloseMs?: number
 }): Upstream {
-  const { store, log } = deps
+  const { store, leases, log } = deps
   const g = genesysSettings(deps.config)
   const fetchImpl = deps.fetch ?? fetch
   const sessions = new Map<string, GenesysSession>()
@@ -45,9 +47,17 @@ export function createGenesysUpstream(deps: {
     return deployment
   }
 
+  // another node took the conversation over (its guest reconnected there): this node's socket goes, the
+  // Genesys session lives on under the new holder, which reconnects with the same token
+  const stopLost = leases.onLost((conversationId) => {
+    sessions.get(conversationId)?.close()
+    sessions.delete(conversationId)
+  })
+
   async function sessionFor(c: ConversationRecord): Promise<GenesysSession> {
     const live = sessions.get(c.id)
     if (live) return live
+    if (!(await leases.acquire(c.id))) throw new NotHeldError()
     let p = starting.get(c.id)
     if (!p) {
       p = (async () => {
@@ -117,28 +127,33 @@ export function createGenesysUpstream(deps: {
         if (watchers.has(conversationId)) return
         sessions.get(conversationId)?.close()
         sessions.delete(conversationId)
+        void leases.release(conversationId)
       }, deps.idleCloseMs ?? IDLE_CLOSE_MS)
       timer.unref()
       idle.set(conversationId, timer)
     },
     async sendGuestMessage(c, draft) {
       if (c.status === 'ended') return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
-      return (await sessionFor(c)).send(draft)
+      const session = await sessionFor(c).catch(notHeld)
+      return session ? session.send(draft) : { ok: false, code: 'upstream_unavailable', message: NOT_HELD, retryAfterMs: 2000 }
     },
     async uploadAttachment(c, file) {
       if (c.status === 'ended') return { ok: false, status: 400, message: 'This conversation has ended.' }
-      return (await sessionFor(c)).upload(file)
+      const session = await sessionFor(c).catch(notHeld)
+      return session ? session.upload(file) : { ok: false, status: 503, message: NOT_HELD }
     },
     guestTyping(c, active) {
       sessions.get(c.id)?.typing(active)
     },
     async endConversation(c) {
-      const session = c.upstreamSession || sessions.has(c.id) ? await sessionFor(c) : undefined
+      const session = c.upstreamSession || sessions.has(c.id) ? await sessionFor(c).catch(notHeld) : undefined
       sessions.delete(c.id)
       await session?.end()
+      await leases.release(c.id)
     },
     ready: () => deployment !== undefined,
     async close() {
+      stopLost()
       clearInterval(refresh)
       for (const timer of idle.values()) clearTimeout(timer)
       // the Genesys sessions live on: after a restart the same tokens resume them
@@ -146,6 +161,22 @@ export function createGenesysUpstream(deps: {
       sessions.clear()
     },
   }
+}
+
+const NOT_HELD = 'The contact centre connection is moving to this server; retrying.'
+
+/** The conversation's lease could not be had in time (its holder neither let go nor lapsed yet). */
+class NotHeldError extends Error {
+  constructor() {
+    super(NOT_HELD)
+    this.name = 'NotHeldError'
+  }
+}
+
+/** NotHeldError becomes "no session" (the guest retries); anything else is a real failure. */
+function notHeld(err: unknown): undefined {
+  if (err instanceof NotHeldError) return undefined
+  throw err
 }
 
 function genesysSettings(config: Config): GenesysConfig {

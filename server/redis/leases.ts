@@ -1,0 +1,127 @@
+/**
+ * @module server/redis/leases
+ * Upstream ownership across nodes (QUALITY.md §2.2.6): a lease per conversation (`SET NX PX`), renewed
+ * every third of its life. The lease follows the guest: the node a guest's socket reaches asks the holder
+ * to let go (a `yield` notification) and takes it when it is free. A holder that died simply stops
+ * renewing, and the lease lapses after `leaseMs`. A holder that cannot renew (Redis down) stops its
+ * upstream side once the lease may have lapsed, so two nodes never drive one conversation for long.
+ */
+import type { ClientContext, Result } from 'ioredis'
+import type { Leases } from '../leases'
+import type { RedisLink } from './link'
+import { RELEASE_LEASE, RENEW_LEASE } from './scripts'
+
+/** A node keeps a lease it just took at least this long, so two tabs on two nodes cannot bounce it. */
+const MIN_HOLD_MS = 2000
+/** While waiting for a lease, ask the holder to let go this often. */
+const ASK_EVERY_MS = 1000
+const POLL_MS = 100
+
+interface Held {
+  since: number
+  renewedAt: number
+}
+
+export function createRedisLeases(link: RedisLink, options: { leaseMs: number; onError?: (err: unknown) => void }): Leases {
+  const { cmd, prefix, nodeId } = link
+  const { leaseMs } = options
+  const leaseKey = (id: string): string => `${prefix}lease:${id}`
+  const held = new Map<string, Held>()
+  const pending = new Map<string, Promise<boolean>>()
+  const acquiredListeners = new Set<(id: string) => void>()
+  const lostListeners = new Set<(id: string) => void>()
+  let closed = false
+  cmd.defineCommand('parleyRenewLease', { numberOfKeys: 1, lua: RENEW_LEASE })
+  cmd.defineCommand('parleyReleaseLease', { numberOfKeys: 1, lua: RELEASE_LEASE })
+
+  const lose = (id: string): void => {
+    if (!held.delete(id)) return
+    for (const l of lostListeners) l(id)
+  }
+
+  async function letGo(id: string): Promise<void> {
+    lose(id)
+    await cmd.parleyReleaseLease(leaseKey(id), nodeId).catch((err: unknown) => options.onError?.(err))
+  }
+
+  const unsubscribe = link.onMessage((m) => {
+    if (m.type !== 'yield' || typeof m.conversationId !== 'string') return
+    const h = held.get(m.conversationId)
+    if (h && Date.now() - h.since >= MIN_HOLD_MS) void letGo(m.conversationId)
+  })
+
+  const renewal = setInterval(() => {
+    for (const [id, h] of held) {
+      cmd.parleyRenewLease(leaseKey(id), nodeId, leaseMs).then(
+        (renewed) => {
+          if (renewed === 1) h.renewedAt = Date.now()
+          else lose(id)
+        },
+        (err: unknown) => {
+          options.onError?.(err)
+          // unrenewed this long, the lease may have lapsed and another node taken over
+          if (Date.now() - h.renewedAt > leaseMs * 0.8) lose(id)
+        },
+      )
+    }
+  }, Math.max(50, Math.floor(leaseMs / 3)))
+  renewal.unref()
+
+  async function take(id: string): Promise<boolean> {
+    const deadline = Date.now() + leaseMs + 2000
+    let askedAt = 0
+    while (!closed && Date.now() < deadline) {
+      const got = await cmd.set(leaseKey(id), nodeId, 'PX', leaseMs, 'NX').catch(() => null)
+      if (got === 'OK' || (await cmd.get(leaseKey(id)).catch(() => null)) === nodeId) {
+        const now = Date.now()
+        held.set(id, { since: now, renewedAt: now })
+        for (const l of acquiredListeners) l(id)
+        return true
+      }
+      if (Date.now() - askedAt >= ASK_EVERY_MS) {
+        askedAt = Date.now()
+        link.publish({ type: 'yield', conversationId: id })
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+    }
+    return false
+  }
+
+  return {
+    acquire(id) {
+      if (held.has(id)) return Promise.resolve(true)
+      let p = pending.get(id)
+      if (!p) {
+        p = take(id).finally(() => pending.delete(id))
+        pending.set(id, p)
+      }
+      return p
+    },
+    holds: (id) => held.has(id),
+    release: letGo,
+    onAcquired(listener) {
+      acquiredListeners.add(listener)
+      return () => acquiredListeners.delete(listener)
+    },
+    onLost(listener) {
+      lostListeners.add(listener)
+      return () => lostListeners.delete(listener)
+    },
+    async close() {
+      closed = true
+      clearInterval(renewal)
+      unsubscribe()
+      // let go of everything at once: the nodes the guests reconnect to take over without waiting
+      await Promise.all([...held.keys()].map((id) => letGo(id)))
+      acquiredListeners.clear()
+      lostListeners.clear()
+    },
+  }
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    parleyRenewLease(key: string, node: string, ttlMs: number): Result<number, Context>
+    parleyReleaseLease(key: string, node: string): Result<number, Context>
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * @module server/redis/store
+ * The conversation store shared by every BFF node (`REDIS_URL`), behind the same interface as the
+ * in-memory one. Per conversation: a hash (the record), a Stream whose entry ids are the seqs
+ * (`<seq>-0`), and a hash of dedup keys. Guests, refresh tokens and revoked families are plain keys with
+ * a TTL. Every write that others must see publishes a small notification on one channel; each node turns
+ * those into ordered, gap-free events (fanout.ts). Any Redis failure surfaces as StoreUnavailableError.
+ */
+import { randomBytes } from 'node:crypto'
+import { parseTranscriptEntry, type TranscriptEntry } from '../../src/protocol'
+import { readAuthor } from '../../src/protocol/parse'
+import { asObject, readBoolean, readOneOf } from '../../src/protocol/read'
+import { readConversation, readGuest, readRefreshRecord } from '../stores/records'
+import type { ConversationRecord, ConversationStore, GuestRecord, RefreshRecord, StoreEvent, TypingSignal } from '../stores/types'
+import { createOrderedFanout } from './fanout'
+import type { ClientContext, Result } from 'ioredis'
+import { guarded, type LinkMessage, type RedisLink } from './link'
+import { APPEND, UPDATE } from './scripts'
+
+export interface RedisStoreOptions {
+  /** Conversations, their transcripts and guests are kept this long after their last activity, ms. */
+  retentionMs: number
+  /** Oldest entries of a conversation are trimmed (approximately) past this many. */
+  maxEntriesPerConversation: number
+  onError?: (err: unknown, context: string) => void
+}
+
+/** Refresh-token families are remembered as revoked for as long as a refresh token lives. */
+const FAMILY_TTL_MS = 24 * 60 * 60 * 1000
+/** The desk lists at most this many recent conversations. */
+const LIST_LIMIT = 1000
+
+type StreamEntries = [id: string, fields: string[]][]
+
+/** A stream entry back to a transcript entry: the seq is the entry id. */
+function fromStream([id, fields]: [string, string[]]): TranscriptEntry | undefined {
+  const json = fields[1]
+  if (json === undefined) return undefined
+  return parseEntryJson(json, Number.parseInt(id, 10))
+}
+
+function parseEntryJson(json: string, seq: number): TranscriptEntry | undefined {
+  try {
+    const o = asObject(JSON.parse(json))
+    return o ? parseTranscriptEntry({ ...o, seq }) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json)
+  } catch {
+    return undefined
+  }
+}
+
+function conversationFromHash(hash: Record<string, string>): ConversationRecord | undefined {
+  const o: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(hash)) o[k] = parseJson(v)
+  return readConversation(o)
+}
+
+function toHashArgs(fields: Partial<ConversationRecord>): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out.push(k, JSON.stringify(v))
+  return out
+}
+
+const entries = (list: readonly (TranscriptEntry | undefined)[]): TranscriptEntry[] => list.filter((e) => e !== undefined)
+
+export function createRedisStore(link: RedisLink, options: RedisStoreOptions): ConversationStore {
+  const { cmd, prefix, channel, nodeId } = link
+  const { retentionMs, maxEntriesPerConversation } = options
+  const onError = options.onError ?? (() => undefined)
+  const key = {
+    guest: (id: string) => `${prefix}g:${id}`,
+    refresh: (hash: string) => `${prefix}r:${hash}`,
+    refreshUsed: (hash: string) => `${prefix}ru:${hash}`,
+    family: (f: string) => `${prefix}fam:${f}`,
+    conversation: (id: string) => `${prefix}c:${id}`,
+    stream: (id: string) => `${prefix}s:${id}`,
+    dedup: (id: string) => `${prefix}k:${id}`,
+    index: `${prefix}conversations`,
+  }
+  cmd.defineCommand('parleyAppend', { numberOfKeys: 4, lua: APPEND })
+  cmd.defineCommand('parleyUpdate', { numberOfKeys: 2, lua: UPDATE })
+
+  const listeners = new Set<(event: StoreEvent) => void>()
+  const emit = (event: StoreEvent): void => {
+    for (const l of listeners) l(event)
+  }
+
+  async function readRange(conversationId: string, afterSeq: number, upToSeq: number | '+', count: number): Promise<TranscriptEntry[]> {
+    const raw: StreamEntries = await guarded(() => cmd.xrange(key.stream(conversationId), `${afterSeq + 1}-0`, upToSeq === '+' ? '+' : `${upToSeq}-0`, 'COUNT', count))
+    return entries(raw.map(fromStream))
+  }
+
+  const fanout = createOrderedFanout({
+    read: (id, after, upTo) => readRange(id, after, upTo, Math.max(1, upTo - after)),
+    emit: (conversationId, entry) => emit({ type: 'entry', conversationId, entry }),
+    onError: (err, conversationId) => onError(err, `could not fill a notification gap of ${conversationId}`),
+  })
+
+  async function getConversation(id: string): Promise<ConversationRecord | undefined> {
+    const hash = await guarded(() => cmd.hgetall(key.conversation(id)))
+    return Object.keys(hash).length ? conversationFromHash(hash) : undefined
+  }
+
+  const unsubscribe = link.onMessage((message) => onLinkMessage(message))
+  const unresubscribe = link.onResubscribed(() => {
+    void fanout.refill(async (id) => (await getConversation(id))?.lastSeq)
+  })
+
+  function onLinkMessage(m: LinkMessage): void {
+    switch (m.type) {
+      case 'entry': {
+        const conversationId = typeof m.conversationId === 'string' ? m.conversationId : undefined
+        const seq = typeof m.seq === 'number' ? m.seq : undefined
+        if (!conversationId || !seq) return
+        const fields = asObject(m.entry)
+        void fanout.deliver(conversationId, seq, fields && parseTranscriptEntry({ ...fields, seq }))
+        const conversation = readConversation(m.conversation)
+        if (conversation) emit({ type: 'conversation', conversation })
+        return
+      }
+      case 'conversation': {
+        const conversation = readConversation(m.conversation)
+        if (conversation) emit({ type: 'conversation', conversation })
+        return
+      }
+      case 'signal': {
+        const signal = readSignal(m.signal)
+        if (typeof m.conversationId === 'string' && signal) emit({ type: 'signal', conversationId: m.conversationId, signal })
+        return
+      }
+      case 'revoked':
+        if (typeof m.guestId === 'string') emit({ type: 'revoked', guestId: m.guestId })
+        return
+    }
+  }
+
+  return {
+    async createGuest(guest, conversation) {
+      await guarded(() =>
+        cmd
+          .multi()
+          .set(key.guest(guest.guestId), JSON.stringify(guest), 'PX', retentionMs)
+          .hset(key.conversation(conversation.id), ...toHashArgs(conversation))
+          .pexpire(key.conversation(conversation.id), retentionMs)
+          .zadd(key.index, Date.now(), conversation.id)
+          .publish(channel, JSON.stringify({ type: 'conversation', node: nodeId, conversation }))
+          .exec(),
+      )
+      emit({ type: 'conversation', conversation: { ...conversation } })
+    },
+    async getGuest(guestId) {
+      const raw = await guarded(() => cmd.get(key.guest(guestId)))
+      return raw === null ? undefined : readGuest(parseJson(raw))
+    },
+    async revokeGuest(guestId) {
+      const raw = await guarded(() => cmd.get(key.guest(guestId)))
+      const guest = raw === null ? undefined : readGuest(parseJson(raw))
+      if (guest) await guarded(() => cmd.set(key.guest(guestId), JSON.stringify({ ...guest, revoked: true }), 'KEEPTTL'))
+      link.publish({ type: 'revoked', guestId })
+      emit({ type: 'revoked', guestId })
+    },
+
+    async putRefreshToken(hash, record) {
+      const ttl = Math.max(1, record.expiresAt - Date.now())
+      await guarded(() => cmd.set(key.refresh(hash), JSON.stringify(record), 'PX', ttl))
+    },
+    async useRefreshToken(hash) {
+      // one round trip: read the record and claim it; a claim that already existed means "used before"
+      const result = await guarded(() => cmd.multi().get(key.refresh(hash)).set(key.refreshUsed(hash), '1', 'PX', FAMILY_TTL_MS, 'NX').exec())
+      const raw = result?.[0]?.[1]
+      const claimed = result?.[1]?.[1] === 'OK'
+      const record = typeof raw === 'string' ? asObject(parseJson(raw)) : undefined
+      const parsed: RefreshRecord | undefined = record && readRefreshRecord(record)
+      if (!parsed || parsed.expiresAt <= Date.now()) return undefined
+      return { ...parsed, used: parsed.used || !claimed }
+    },
+    async revokeFamily(family) {
+      await guarded(() => cmd.set(key.family(family), '1', 'PX', FAMILY_TTL_MS))
+    },
+    async isFamilyRevoked(family) {
+      return (await guarded(() => cmd.exists(key.family(family)))) === 1
+    },
+
+    async getConversation(id) {
+      const c = await getConversation(id)
+      // from now on this node follows the conversation's notifications from where the reader stands
+      if (c) fanout.follow(id, c.lastSeq)
+      return c
+    },
+    async updateConversation(id, patch) {
+      const json = await guarded(() =>
+        cmd.parleyUpdate(key.conversation(id), key.index, ...[id, Date.now(), retentionMs, channel, nodeId, ...toHashArgs({ ...patch, updatedAt: new Date().toISOString() })]),
+      )
+      const c = typeof json === 'string' ? readConversation(parseJson(json)) : undefined
+      if (c) emit({ type: 'conversation', conversation: c })
+      return c
+    },
+    async listConversations() {
+      const ids = await guarded(() => cmd.zrangebyscore(key.index, Date.now() - retentionMs, '+inf', 'LIMIT', 0, LIST_LIMIT))
+      const pipeline = cmd.pipeline()
+      for (const id of ids) pipeline.hgetall(key.conversation(id))
+      const results = (await guarded(() => pipeline.exec())) ?? []
+      const list: ConversationRecord[] = []
+      results.forEach(([, hash], i) => {
+        const c = hash && typeof hash === 'object' ? conversationFromHash(Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, String(v)]))) : undefined
+        if (c) list.push(c)
+        else if (ids[i]) void cmd.zrem(key.index, ids[i]).catch(() => undefined)
+      })
+      return list
+    },
+    async deleteConversation(id) {
+      await guarded(() => cmd.multi().del(key.conversation(id), key.stream(id), key.dedup(id)).zrem(key.index, id).exec())
+      fanout.forget(id)
+    },
+
+    async append(conversationId, entry, dedupKey) {
+      const keys = dedupKey === undefined ? [] : typeof dedupKey === 'string' ? [dedupKey] : [...dedupKey]
+      const reply = await guarded(() =>
+        cmd.parleyAppend(
+          key.conversation(conversationId), key.stream(conversationId), key.dedup(conversationId), key.index,
+          ...[prefix, conversationId, JSON.stringify(entry), newEpoch(), JSON.stringify(new Date().toISOString()), Date.now(), retentionMs,
+            maxEntriesPerConversation, channel, nodeId, keys.length, ...keys],
+        ),
+      )
+      if (!Array.isArray(reply) || reply[0] === -1) throw new Error('unknown conversation')
+      const seq = Number(reply[1])
+      if (reply[0] === 0) {
+        const original = typeof reply[2] === 'string' ? parseEntryJson(reply[2], seq) : undefined
+        if (!original) throw new Error('a duplicate entry could not be read back')
+        return { entry: original, duplicate: true }
+      }
+      const stored: TranscriptEntry = { ...entry, seq }
+      await fanout.deliver(conversationId, seq, stored)
+      const c = typeof reply[3] === 'string' ? readConversation(parseJson(reply[3])) : undefined
+      if (c) emit({ type: 'conversation', conversation: c })
+      return { entry: stored, duplicate: false }
+    },
+    async findByKey(conversationId, dedupKey) {
+      const seq = await guarded(() => cmd.hget(key.dedup(conversationId), dedupKey))
+      if (seq === null) return undefined
+      const [found] = await readRange(conversationId, Number(seq) - 1, Number(seq), 1)
+      return found
+    },
+    async readAfter(conversationId, afterSeq, limit) {
+      return readRange(conversationId, afterSeq, '+', limit)
+    },
+    async readBefore(conversationId, beforeSeq, limit) {
+      const raw: StreamEntries = await guarded(() =>
+        cmd.xrevrange(key.stream(conversationId), beforeSeq === undefined ? '+' : `(${beforeSeq}-0`, '-', 'COUNT', limit + 1),
+      )
+      const list = entries(raw.slice(0, limit).map(fromStream)).reverse()
+      return { entries: list, hasMore: raw.length > limit }
+    },
+
+    signal(conversationId, signal: TypingSignal) {
+      link.publish({ type: 'signal', conversationId, signal })
+      emit({ type: 'signal', conversationId, signal })
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async ping() {
+      if (!link.up()) return false
+      return (await cmd.ping().catch(() => '')) === 'PONG'
+    },
+    async close() {
+      listeners.clear()
+      unsubscribe()
+      unresubscribe()
+      fanout.close()
+    },
+  }
+}
+
+const newEpoch = (): string => randomBytes(8).toString('base64url')
+
+function readSignal(x: unknown): TypingSignal | undefined {
+  const o = asObject(x)
+  const role = o && readOneOf(o, 'role', ['guest', 'agent', 'bot'] as const)
+  const active = o && readBoolean(o, 'active')
+  const author = o && readAuthor(o)
+  if (!role || active === undefined || author === null) return undefined
+  return author ? { type: 'typing', role, active, author } : { type: 'typing', role, active }
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    parleyAppend(...args: (string | number)[]): Result<unknown, Context>
+    parleyUpdate(...args: (string | number)[]): Result<unknown, Context>
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module server/stores/records
+ * Readers for stored records (a snapshot file, a Redis value): both are untrusted input, so a record
+ * that does not parse is dropped, never half-loaded.
+ */
+import { asObject, readBoolean, readField, readId, readOneOf, readSeq, readString, type Fields } from '../../src/protocol/read'
+import type { ConversationRecord, GuestRecord, RefreshRecord } from './types'
+
+export function readGuest(x: unknown): GuestRecord | undefined {
+  const o = asObject(x)
+  const guestId = o && readId(o, 'guestId')
+  const conversationId = o && readId(o, 'conversationId')
+  const createdAt = o && readString(o, 'createdAt', 40)
+  const revoked = o && readBoolean(o, 'revoked')
+  const attrs = o && asObject(readField(o, 'attributes'))
+  if (!o || !guestId || !conversationId || !createdAt || revoked === undefined || !attrs) return undefined
+  const attributes: Record<string, string> = {}
+  for (const [k, v] of Object.entries(attrs)) if (typeof v === 'string') attributes[k] = v
+  const g: GuestRecord = { guestId, conversationId, createdAt, revoked, attributes }
+  const displayName = readString(o, 'displayName', 200)
+  const email = readString(o, 'email', 320)
+  if (displayName !== undefined) g.displayName = displayName
+  if (email !== undefined) g.email = email
+  return g
+}
+
+export function readRefreshRecord(o: Fields): RefreshRecord | undefined {
+  const guestId = readId(o, 'guestId')
+  const family = readId(o, 'family')
+  const expiresAt = readSeq(o, 'expiresAt')
+  const used = readBoolean(o, 'used')
+  return guestId && family && expiresAt !== undefined && used !== undefined ? { guestId, family, expiresAt, used } : undefined
+}
+
+export function readConversation(x: unknown): ConversationRecord | undefined {
+  const o = asObject(x)
+  if (!o) return undefined
+  const c = {
+    id: readId(o, 'id'),
+    guestId: readId(o, 'guestId'),
+    guestName: readString(o, 'guestName', 200),
+    epoch: readId(o, 'epoch'),
+    status: readOneOf(o, 'status', ['open', 'ended'] as const),
+    lastSeq: readSeq(o, 'lastSeq'),
+    deskReadSeq: readSeq(o, 'deskReadSeq'),
+    deliveredSeq: readSeq(o, 'deliveredSeq') ?? 0,
+    humanJoined: readBoolean(o, 'humanJoined'),
+    upstreamOpened: readBoolean(o, 'upstreamOpened'),
+    createdAt: readString(o, 'createdAt', 40),
+    updatedAt: readString(o, 'updatedAt', 40),
+  }
+  const { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, humanJoined, upstreamOpened, createdAt, updatedAt } = c
+  if (
+    id === undefined || guestId === undefined || guestName === undefined || epoch === undefined || status === undefined ||
+    lastSeq === undefined || deskReadSeq === undefined || humanJoined === undefined || upstreamOpened === undefined ||
+    createdAt === undefined || updatedAt === undefined
+  )
+    return undefined
+  const record: ConversationRecord = { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
+  const upstreamSession = readString(o, 'upstreamSession', 2048)
+  if (upstreamSession) record.upstreamSession = upstreamSession
+  return record
+}

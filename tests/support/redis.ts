@@ -1,0 +1,112 @@
+/**
+ * A Redis for the tests: `REDIS_URL` when set, otherwise a `redis-server` from PATH on a free port in a
+ * temporary directory (AOF on, `appendfsync everysec`, as docs/operations.md recommends), which the
+ * fault tests stop, kill and start again. Without either the Redis tests are skipped with a loud
+ * message — unless `PARLEY_REQUIRE_REDIS=1`, where that is a failure.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, connect, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+
+export interface TestRedis {
+  readonly url: string
+  /** Started here (can be stopped and started again), not a shared `REDIS_URL`. */
+  readonly owned: boolean
+  /** Stop it with this signal and wait until it has exited. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>
+  /** Start it again on the same port and directory (its AOF brings the data back). */
+  start(): Promise<void>
+  /** Remove everything (the process and its directory). */
+  close(): Promise<void>
+}
+
+const redisServer = (): string | undefined => {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' })
+  return found.status === 0 ? found.stdout.trim() || undefined : undefined
+}
+
+/**
+ * Whether Redis tests can run. Called while tests are collected: with neither Redis nor
+ * `PARLEY_REQUIRE_REDIS=1` it prints the skip loudly; with the flag it throws, failing the file.
+ */
+export function redisAvailable(needOwn = false): boolean {
+  if (!needOwn && process.env.REDIS_URL) return true
+  if (redisServer()) return true
+  const msg = `NO redis-server ON PATH${needOwn ? '' : ' AND NO REDIS_URL'}: the Redis tests did NOT run (install Debian's "redis-server").`
+  if (process.env.PARLEY_REQUIRE_REDIS === '1') throw new Error(`${msg} PARLEY_REQUIRE_REDIS=1 makes this a failure.`)
+  console.warn(`\n${'!'.repeat(80)}\n!! ${msg}\n${'!'.repeat(80)}\n`)
+  return false
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  // a TCP listener always has an AddressInfo
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => s.write('PING\r\n'))
+    s.setTimeout(500, () => s.destroy())
+    s.once('data', (d) => {
+      resolve(d.toString().startsWith('+PONG'))
+      s.destroy()
+    })
+    s.once('error', () => resolve(false))
+    s.once('close', () => resolve(false))
+  })
+}
+
+/** `needOwn`: the test stops and starts Redis, so a shared `REDIS_URL` will not do. */
+export async function startRedis(needOwn = false): Promise<TestRedis> {
+  const shared = process.env.REDIS_URL
+  if (shared && !needOwn) {
+    const fail = async (): Promise<void> => {
+      throw new Error('a shared REDIS_URL cannot be stopped or started by a test')
+    }
+    return { url: shared, owned: false, stop: fail, start: fail, close: async () => undefined }
+  }
+  const bin = redisServer()
+  if (!bin) throw new Error('redis-server is not on PATH')
+  const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'))
+  const port = await freePort()
+  let child: ChildProcess | undefined
+  let exited: Promise<void> = Promise.resolve()
+
+  async function start(): Promise<void> {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--logfile', join(dir, 'redis.log')]
+    const proc = spawn(bin, args, { stdio: 'ignore' })
+    child = proc
+    exited = new Promise((resolve) => proc.once('exit', () => resolve()))
+    const deadline = Date.now() + 10_000
+    while (!(await answers(port))) {
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start within 10 s`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  await start()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    owned: true,
+    async stop(signal = 'SIGTERM') {
+      child?.kill(signal)
+      await exited
+    },
+    start,
+    async close() {
+      child?.kill('SIGKILL')
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A key prefix of its own for each test, so tests can share one Redis. */
+export const testPrefix = (): string => `t${randomBytes(4).toString('hex')}:`
