@@ -24,8 +24,12 @@ describe('loadConfig', () => {
     }
   })
 
-  it('says clearly what this build cannot do yet instead of ignoring it', () => {
-    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/)
+  it('takes a Redis URL with its scale-out settings, and refuses malformed ones', () => {
+    const c = loadConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379/2', PARLEY_RETENTION_HOURS: '2', PARLEY_LEASE_MS: '3000', PARLEY_NODE_ID: 'node a/1' })
+    expect(c).toMatchObject({ redisUrl: 'redis://:pw@127.0.0.1:6379/2', redisPrefix: 'parley:', retentionMs: 7_200_000, leaseMs: 3000, nodeId: 'node-a-1' })
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL must be a redis/)
+    expect(() => loadConfig({ PARLEY_REDIS_PREFIX: 'a b' })).toThrow(/PARLEY_REDIS_PREFIX/)
+    expect(() => loadConfig({ PARLEY_LEASE_MS: '10' })).toThrow(/PARLEY_LEASE_MS/)
   })
 })
 

@@ -72,8 +72,9 @@ export async function startRedis(needOwn = false): Promise<TestRedis> {
     }
     return { url: shared, owned: false, stop: fail, start: fail, close: async () => undefined }
   }
-  const bin = redisServer()
-  if (!bin) throw new Error('redis-server is not on PATH')
+  const found = redisServer()
+  if (!found) throw new Error('redis-server is not on PATH')
+  const bin: string = found
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'))
   const port = await freePort()
   let child: ChildProcess | undefined
