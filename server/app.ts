@@ -37,7 +37,7 @@ export interface AppDeps {
   logger?: boolean
   /** Where the log goes (tests read it). @default stdout */
   logStream?: NodeJS.WritableStream
-  /** Reply delay of the desk bot, ms (tests make it short). */
+  /** Reply delay of the desk bot, ms (tests make it short). @default `config.deskBotDelayMs` */
   botDelayMs?: number
 }
 
@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     ? deps.upstream({ config, store, leases, log: app.log })
     : config.upstream === 'genesys'
       ? createGenesysUpstream({ config, store, leases, log: app.log })
-      : createDeskUpstream({ config, store, leases, log: app.log, ...(deps.botDelayMs === undefined ? {} : { botDelayMs: deps.botDelayMs }) })
+      : createDeskUpstream({ config, store, leases, log: app.log, botDelayMs: deps.botDelayMs ?? config.deskBotDelayMs })
   // remote settings (the Genesys deployment) are loaded before anything listens: a wrong id stops here
   await upstream.start?.().catch(async (err: unknown) => {
     await backend.close()

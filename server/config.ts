@@ -60,6 +60,8 @@ export interface Config {
   /** Set when `upstream` is `genesys`. */
   genesys: GenesysConfig | undefined
   deskBot: boolean
+  /** How long the desk bot "types" before it answers, ms. */
+  deskBotDelayMs: number
   deskToken: string
   deskTokenGenerated: boolean
   /** Set: conversations live in this Redis, shared by every node. Unset: in memory, one node. */
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstream,
     genesys,
     deskBot: oneOf('PARLEY_DESK_BOT', ['on', 'off'] as const, 'on') === 'on',
+    deskBotDelayMs: int('PARLEY_DESK_BOT_DELAY_MS', 400, 0, 60_000),
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
     redisUrl,
