@@ -20,6 +20,7 @@ import { StoreUnavailableError, type ConversationStore } from './stores/types'
 import { attachmentRoutes } from './routes/attachments'
 import { guestSessionRoutes } from './routes/guest-sessions'
 import { healthRoutes } from './routes/health'
+import { createMetrics, metricsRoutes } from './routes/metrics'
 import { pageRoutes } from './routes/pages'
 import { registerGuestSocket } from './socket/guest-socket'
 import { createTokenService } from './tokens'
@@ -133,11 +134,13 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   })
 
   await app.register(healthRoutes, { store, upstream, draining: () => draining })
-  await app.register(guestSessionRoutes, { config, store, tokens, upstream })
-  await app.register(attachmentRoutes, { config, store, tokens, upstream })
   let hub: ReturnType<typeof registerGuestSocket> | undefined
+  const metrics = createMetrics({ store, guestSockets: () => hub?.count() ?? 0, ready: () => !draining && upstream.ready() })
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken })
+  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics })
+  await app.register(attachmentRoutes, { config, store, tokens, upstream })
   await app.register(async (scope) => {
-    hub = registerGuestSocket(scope, { config, store, tokens, upstream })
+    hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics })
   })
   if (upstream.routes) await app.register(upstream.routes)
   await app.register(pageRoutes, { distDir: config.distDir })

@@ -64,6 +64,8 @@ export interface Config {
   deskBotDelayMs: number
   deskToken: string
   deskTokenGenerated: boolean
+  /** Bearer token for `/metrics`; unset → only loopback callers may read it. */
+  metricsToken: string | undefined
   /** Set: conversations live in this Redis, shared by every node. Unset: in memory, one node. */
   redisUrl: string | undefined
   /** Prefix of every Redis key and channel (several deployments can share one Redis). */
@@ -172,6 +174,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (rawDeskToken !== undefined && rawDeskToken !== '' && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawDeskToken))
     problems.push('PARLEY_DESK_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
 
+  const rawMetricsToken = env.PARLEY_METRICS_TOKEN
+  if (rawMetricsToken && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawMetricsToken))
+    problems.push('PARLEY_METRICS_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
+
   const upstream = oneOf('PARLEY_UPSTREAM', ['desk', 'genesys'] as const, 'desk')
   const genesys = upstream === 'genesys' ? loadGenesys(env, problems, int) : undefined
 
@@ -195,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     deskBotDelayMs: int('PARLEY_DESK_BOT_DELAY_MS', 400, 0, 60_000),
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
+    metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     redisUrl,
     redisPrefix,
     nodeId,

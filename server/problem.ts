@@ -9,6 +9,7 @@ const TITLES: Record<HttpErrorCode, string> = {
   bad_request: 'Bad request',
   unauthorized: 'Unauthorized',
   forbidden_origin: 'Origin not allowed',
+  forbidden: 'Forbidden',
   not_found: 'Not found',
   invalid_refresh_token: 'Invalid refresh token',
   rate_limited: 'Too many requests',

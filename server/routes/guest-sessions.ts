@@ -17,10 +17,12 @@ import type { Config } from '../config'
 import { endConversation, newId } from '../conversations'
 import { sendProblem } from '../problem'
 import type { ConversationStore } from '../stores/types'
+import type { Metrics } from './metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 
 interface Deps {
+  metrics?: Metrics
   config: Config
   store: ConversationStore
   tokens: TokenService
@@ -83,6 +85,7 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         updatedAt: now,
       })
       const issued = await tokens.issue(guest)
+      deps.metrics?.guestCreated()
       const session: GuestSession = { guestId, conversationId, ...issued, socketUrl: socketUrl(config, request) }
       return reply.code(201).header('cache-control', 'no-store').send(session)
     },

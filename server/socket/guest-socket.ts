@@ -20,6 +20,7 @@ import { advanceReceipt, appendMessage } from '../conversations'
 import { rawText } from '../raw-data'
 import { sendProblem } from '../problem'
 import { StoreUnavailableError, type ConversationRecord, type ConversationStore } from '../stores/types'
+import type { Metrics } from '../routes/metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 import { createTokenBucket, type TokenBucket } from './bucket'
@@ -57,7 +58,7 @@ declare module 'fastify' {
 
 export function registerGuestSocket(
   app: FastifyInstance,
-  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream },
+  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream; metrics?: Metrics },
 ): GuestSocketHub {
   const { config, store, tokens, upstream } = deps
   const limits = new Map<string, GuestLimits>()
@@ -143,6 +144,8 @@ export function registerGuestSocket(
       socket.on('pong', () => alive.set(socket, true))
 
       const send = (frame: ServerFrame): void => {
+        if (frame.type === 'ack') deps.metrics?.messageAcked()
+        else if (frame.type === 'error') deps.metrics?.frameRefused(frame.code)
         if (socket.readyState !== socket.OPEN) return
         if (socket.bufferedAmount > config.limits.slowConsumerBytes) {
           // the guest stopped reading: send nothing more, let it resume from its last seq; a peer that does

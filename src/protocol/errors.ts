@@ -25,6 +25,8 @@ export type HttpErrorCode =
   | 'bad_request'
   | 'unauthorized'
   | 'forbidden_origin'
+  /** Not for this caller (`/metrics` without its token). */
+  | 'forbidden'
   | 'not_found'
   | 'invalid_refresh_token'
   | 'rate_limited'

@@ -81,6 +81,7 @@ describe.skipIf(!available)('Redis faults (F7)', () => {
       await redis?.stop(signal)
       await until(async () => (await ready(node)) === 503, 5000)
       expect(await createStatus(node)).toEqual({ status: 503, retryAfter: '2' })
+      expect(await (await fetch(`${node.url}/metrics`)).text()).toMatch(/^parley_store_up 0$/m)
       say(`during ${signal}`)
       await new Promise((resolve) => setTimeout(resolve, 1000))
       expect(unsettled()).toBe(1)
