@@ -9,6 +9,7 @@ import { createChatClient, type ChatClient } from '../../src/client'
 import type { TranscriptEntry } from '../../src/protocol'
 import { ORIGIN } from '../../server/test-support'
 import { startBff, type BffProcess } from '../support/bff-process'
+import { until } from '../support/until'
 
 const PORT = 18291
 const env = { PARLEY_ALLOWED_ORIGINS: ORIGIN, PARLEY_TOKEN_SECRET: 'kill-test-secret-at-least-32-bytes-long', PARLEY_HEARTBEAT_MS: '500' }
@@ -21,13 +22,6 @@ afterEach(async () => {
   await bff?.exited
 })
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('BFF killed with SIGKILL (in-memory store)', () => {
   it('the client starts a new conversation, says so, and resends its outbox once, in order', async () => {

@@ -61,11 +61,5 @@ export async function startGenesysApp(
   )
 }
 
-/** Wait until `check` holds, polling; for state the simulator holds (it has no events to await). */
-export async function until(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+/** Wait until a condition holds, polling; for state the simulator holds (it has no events to await). */
+export { until } from '../support/until'

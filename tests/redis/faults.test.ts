@@ -10,6 +10,7 @@ import { createChatClient, type ChatClient } from '../../src/client'
 import type { MessageFrame, TranscriptEntry } from '../../src/protocol'
 import { createGuest, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../server/test-support'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { until } from '../support/until'
 
 let redis: TestRedis | undefined
 let app: TestApp | undefined
@@ -21,13 +22,6 @@ afterEach(async () => {
 })
 afterAll(async () => redis?.close())
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const ready = async (a: TestApp): Promise<number> => (await fetch(`${a.url}/readyz`)).status
 const createStatus = async (a: TestApp): Promise<{ status: number; retryAfter: string | null }> => {

@@ -12,6 +12,7 @@ import { ORIGIN } from '../../server/test-support'
 import { startBff, type BffProcess } from '../support/bff-process'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { until } from '../support/until'
 
 const PORT_A = 18300
 const PORT_B = 18301
@@ -30,13 +31,6 @@ afterEach(async () => {
 })
 afterAll(async () => redis?.close())
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const available = redisAvailable()
 

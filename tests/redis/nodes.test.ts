@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MessageFrame, ServerFrame } from '../../src/protocol'
 import { createGuest, openDeskSocket, openGuestSocket, ORIGIN, startTestApp, type TestApp, type TestSocket } from '../../server/test-support'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { until } from '../support/until'
 
 let redis: TestRedis | undefined
 const apps: TestApp[] = []
@@ -35,13 +36,6 @@ async function guestSocket(app: TestApp, guest: Awaited<ReturnType<typeof create
 
 const isMessage = (f: ServerFrame): f is MessageFrame => f.type === 'message'
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const available = redisAvailable()
 

@@ -11,6 +11,7 @@ import { createRedisStore } from '../../server/redis/store'
 import { createMemoryStore } from '../../server/stores/memory'
 import type { ConversationRecord, ConversationStore, GuestRecord, StoreEvent } from '../../server/stores/types'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { until } from '../support/until'
 
 const at = '2026-11-21T10:00:00.000Z'
 const guest = (id: string): GuestRecord => ({ guestId: `g${id}`, conversationId: `c${id}`, attributes: { plan: 'gold' }, createdAt: at, revoked: false, displayName: 'Ana' })
@@ -38,13 +39,6 @@ async function redisNode(prefix: string, nodeId: string, options: { maxEntries?:
   return { store, link }
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 const available = redisAvailable()
 
