@@ -6,6 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MessageFrame, ServerFrame } from '../../src/protocol'
 import { createGuest, openDeskSocket, openGuestSocket, ORIGIN, startTestApp, type TestApp, type TestSocket } from '../../server/test-support'
+import { Redis } from 'ioredis'
+import { createDeskUpstream } from '../../server/upstreams/desk'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
 import { until } from '../support/until'
 
@@ -120,6 +122,27 @@ describe.skipIf(!available)('two nodes, one Redis', () => {
     expect(answers.filter((m) => /demo bot/.test(m.text))).toHaveLength(1)
     for (const text of texts) expect(answers.filter((m) => m.text.includes(`"Question ${text}?"`))).toHaveLength(1)
     expect(answers).toHaveLength(texts.length + 1)
+  })
+
+  it('a node lets go of a conversation no guest socket watches any more', async () => {
+    if (!redis) throw new Error('no redis')
+    const prefix = testPrefix()
+    const node = await startTestApp({ REDIS_URL: redis.url, PARLEY_REDIS_PREFIX: prefix, PARLEY_NODE_ID: 'idle-node' }, 5, {
+      upstream: (ctx) => createDeskUpstream({ ...ctx, botDelayMs: 5, idleReleaseMs: 200 }),
+    })
+    apps.push(node)
+    const guest = await createGuest(node)
+    const s = await openGuestSocket(node, guest)
+    await s.next('ready')
+    const admin = new Redis(redis.url)
+    const lease = `${prefix}lease:${guest.conversationId}`
+    try {
+      await until(async () => (await admin.get(lease)) === 'idle-node', 5000, 'the lease')
+      s.close()
+      await until(async () => (await admin.exists(lease)) === 0, 5000, 'the lease to be released')
+    } finally {
+      admin.disconnect()
+    }
   })
 
   it('counts guest creations against one limit across nodes', async () => {

@@ -13,10 +13,24 @@ import type { Upstream } from '../types'
 import { createDeskBot, unansweredGuestMessages } from './bot'
 import { registerDeskSocket } from './desk-socket'
 
-export function createDeskUpstream(deps: { config: Config; store: ConversationStore; leases: Leases; log: FastifyBaseLogger; botDelayMs?: number }): Upstream {
+/** A conversation no guest socket on this node has watched for this long is let go (its lease freed). */
+const IDLE_RELEASE_MS = 60_000
+
+export function createDeskUpstream(deps: {
+  config: Config
+  store: ConversationStore
+  leases: Leases
+  log: FastifyBaseLogger
+  botDelayMs?: number
+  idleReleaseMs?: number
+}): Upstream {
   const { config, store, leases, log } = deps
   const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
   const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
+
+  /** Open guest sockets per conversation on this node, and the timers that let unwatched ones go. */
+  const watchers = new Map<string, number>()
+  const idle = new Map<string, ReturnType<typeof setTimeout>>()
 
   const stopAcquired = leases.onAcquired((conversationId) => {
     if (!bot) return
@@ -34,8 +48,22 @@ export function createDeskUpstream(deps: { config: Config; store: ConversationSt
       if (bot && conversation.lastSeq === 0) await bot.greet(conversation.id)
     },
     guestConnected(conversation) {
+      watchers.set(conversation.id, (watchers.get(conversation.id) ?? 0) + 1)
+      clearTimeout(idle.get(conversation.id))
+      idle.delete(conversation.id)
       // take the conversation over if its holder let go or died
       leases.acquire(conversation.id).catch(onError)
+    },
+    guestDisconnected(conversationId) {
+      const left = (watchers.get(conversationId) ?? 1) - 1
+      if (left > 0) return void watchers.set(conversationId, left)
+      watchers.delete(conversationId)
+      const timer = setTimeout(() => {
+        idle.delete(conversationId)
+        if (!watchers.has(conversationId)) leases.release(conversationId).catch(onError)
+      }, deps.idleReleaseMs ?? IDLE_RELEASE_MS)
+      timer.unref()
+      idle.set(conversationId, timer)
     },
     async guestMessage(conversation, message) {
       if (!bot || conversation.humanJoined || conversation.status !== 'open') return
@@ -54,6 +82,7 @@ export function createDeskUpstream(deps: { config: Config; store: ConversationSt
     ready: () => true,
     async close() {
       stopAcquired()
+      for (const timer of idle.values()) clearTimeout(timer)
       bot?.stop()
     },
   }
