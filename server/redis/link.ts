@@ -55,8 +55,10 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
     retryStrategy: (times) => Math.min(times * 100, 2000),
   }
   const cmd = new Redis(url, { ...base, connectionName: `parley-cmd-${nodeId}` })
-  // the subscriber has no command timeout: it waits for messages, it does not run commands
-  const sub = new Redis(url, { ...base, commandTimeout: undefined, connectionName: `parley-sub-${nodeId}`, autoResubscribe: true })
+  // the subscriber has no command timeout: it waits for messages, it does not run commands. It subscribes
+  // again itself: ioredis' autoResubscribe leaves the promise of that SUBSCRIBE unhandled, and a connection
+  // that drops again before the answer would end the process with an unhandled rejection
+  const sub = new Redis(url, { ...base, commandTimeout: undefined, connectionName: `parley-sub-${nodeId}`, autoResubscribe: false })
   const channel = `${prefix}events`
   const listeners = new Set<(message: LinkMessage) => void>()
   const resubscribed = new Set<() => void>()
@@ -73,8 +75,14 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
     r.on('ready', () => report())
   }
   let subscribedOnce = false
-  sub.on('ready', () => {
+  const subscribe = async (): Promise<void> => {
+    await sub.subscribe(channel)
     if (subscribedOnce) for (const l of resubscribed) l()
+    subscribedOnce = true
+  }
+  sub.on('ready', () => {
+    // a failed attempt is retried on the next 'ready' (ioredis reconnects by itself)
+    if (subscribedOnce) subscribe().catch(() => undefined)
   })
   sub.on('message', (_channel: string, raw: string) => {
     let parsed: unknown
@@ -89,8 +97,7 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
 
   try {
     await Promise.all([cmd.connect(), sub.connect()])
-    await sub.subscribe(channel)
-    subscribedOnce = true
+    await subscribe()
   } catch (err) {
     cmd.disconnect()
     sub.disconnect()
