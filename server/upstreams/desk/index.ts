@@ -10,6 +10,7 @@ import type { Config } from '../../config'
 import type { Leases } from '../../leases'
 import type { ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
+import { createWatchers } from '../watchers'
 import { createDeskBot, unansweredGuestMessages } from './bot'
 import { registerDeskSocket } from './desk-socket'
 
@@ -28,9 +29,7 @@ export function createDeskUpstream(deps: {
   const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
   const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
 
-  /** Open guest sockets per conversation on this node, and the timers that let unwatched ones go. */
-  const watchers = new Map<string, number>()
-  const idle = new Map<string, ReturnType<typeof setTimeout>>()
+  const watchers = createWatchers(deps.idleReleaseMs ?? IDLE_RELEASE_MS, (conversationId) => void leases.release(conversationId).catch(onError))
 
   const stopAcquired = leases.onAcquired((conversationId) => {
     if (!bot) return
@@ -48,23 +47,11 @@ export function createDeskUpstream(deps: {
       if (bot && conversation.lastSeq === 0) await bot.greet(conversation.id)
     },
     guestConnected(conversation) {
-      watchers.set(conversation.id, (watchers.get(conversation.id) ?? 0) + 1)
-      clearTimeout(idle.get(conversation.id))
-      idle.delete(conversation.id)
+      watchers.connected(conversation.id)
       // take the conversation over if its holder let go or died
       leases.acquire(conversation.id).catch(onError)
     },
-    guestDisconnected(conversationId) {
-      const left = (watchers.get(conversationId) ?? 1) - 1
-      if (left > 0) return void watchers.set(conversationId, left)
-      watchers.delete(conversationId)
-      const timer = setTimeout(() => {
-        idle.delete(conversationId)
-        if (!watchers.has(conversationId)) leases.release(conversationId).catch(onError)
-      }, deps.idleReleaseMs ?? IDLE_RELEASE_MS)
-      timer.unref()
-      idle.set(conversationId, timer)
-    },
+    guestDisconnected: (conversationId) => watchers.disconnected(conversationId),
     async guestMessage(conversation, message) {
       if (!bot || conversation.humanJoined || conversation.status !== 'open') return
       // not awaited: waiting for a dead holder's lease must not hold up the guest's other frames
@@ -82,7 +69,7 @@ export function createDeskUpstream(deps: {
     ready: () => true,
     async close() {
       stopAcquired()
-      for (const timer of idle.values()) clearTimeout(timer)
+      watchers.close()
       bot?.stop()
     },
   }

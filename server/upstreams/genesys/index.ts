@@ -10,6 +10,7 @@ import type { Config, GenesysConfig } from '../../config'
 import type { Leases } from '../../leases'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
+import { createWatchers } from '../watchers'
 import { endpoints, fetchDeployment, type DeploymentSettings } from './deployment'
 import { GenesysSession, type SessionContext } from './session'
 
@@ -36,9 +37,11 @@ export function createGenesysUpstream(deps: {
   const fetchImpl = deps.fetch ?? fetch
   const sessions = new Map<string, GenesysSession>()
   const starting = new Map<string, Promise<GenesysSession>>()
-  /** Open guest sockets per conversation, and the timers that close unwatched sessions. */
-  const watchers = new Map<string, number>()
-  const idle = new Map<string, ReturnType<typeof setTimeout>>()
+  const watchers = createWatchers(deps.idleCloseMs ?? IDLE_CLOSE_MS, (conversationId) => {
+    sessions.get(conversationId)?.close()
+    sessions.delete(conversationId)
+    void leases.release(conversationId)
+  })
   let deployment: DeploymentSettings | undefined
   let refresh: ReturnType<typeof setInterval> | undefined
 
@@ -107,31 +110,17 @@ export function createGenesysUpstream(deps: {
       refresh.unref()
     },
     async openConversation(c) {
-      if (c.status === 'open') (await sessionFor(c)).connect()
+      // a conversation whose lease could not be had yet is connected by whoever holds it
+      if (c.status === 'open') (await sessionFor(c).catch(notHeld))?.connect()
     },
     guestConnected(c) {
-      watchers.set(c.id, (watchers.get(c.id) ?? 0) + 1)
-      clearTimeout(idle.get(c.id))
-      idle.delete(c.id)
+      watchers.connected(c.id)
       sessionFor(c).then(
         (s) => s.guestConnected(),
         (err: unknown) => log.error({ err }, 'could not start the Genesys session'),
       )
     },
-    guestDisconnected(conversationId) {
-      const left = (watchers.get(conversationId) ?? 1) - 1
-      if (left > 0) return void watchers.set(conversationId, left)
-      watchers.delete(conversationId)
-      const timer = setTimeout(() => {
-        idle.delete(conversationId)
-        if (watchers.has(conversationId)) return
-        sessions.get(conversationId)?.close()
-        sessions.delete(conversationId)
-        void leases.release(conversationId)
-      }, deps.idleCloseMs ?? IDLE_CLOSE_MS)
-      timer.unref()
-      idle.set(conversationId, timer)
-    },
+    guestDisconnected: (conversationId) => watchers.disconnected(conversationId),
     async sendGuestMessage(c, draft) {
       if (c.status === 'ended') return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
       const session = await sessionFor(c).catch(notHeld)
@@ -155,7 +144,7 @@ export function createGenesysUpstream(deps: {
     async close() {
       stopLost()
       clearInterval(refresh)
-      for (const timer of idle.values()) clearTimeout(timer)
+      watchers.close()
       // the Genesys sessions live on: after a restart the same tokens resume them
       for (const s of sessions.values()) s.close()
       sessions.clear()
