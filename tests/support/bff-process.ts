@@ -14,8 +14,9 @@ export interface BffProcess {
   signal(signal: NodeJS.Signals): void
 }
 
-export async function startBff(port: number, env: Record<string, string>, timeoutMs = 30_000): Promise<BffProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** `nodeArgs` go before the entry (the benchmarks load their probe with `--import`). */
+export async function startBff(port: number, env: Record<string, string>, timeoutMs = 30_000, nodeArgs: readonly string[] = []): Promise<BffProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
