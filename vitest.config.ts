@@ -14,7 +14,7 @@ export default defineConfig({
         test: { name: 'client', environment: 'happy-dom', include: ['src/**/*.test.ts'] },
       },
       {
-        test: { name: 'server', environment: 'node', include: ['server/**/*.test.ts', 'tests/lint/**/*.test.ts', 'tests/fault/**/*.test.ts', 'tests/abuse/**/*.test.ts', 'tests/contract/**/*.test.ts', 'tests/genesys/**/*.test.ts', 'tests/redis/**/*.test.ts'], testTimeout: 20_000 },
+        test: { name: 'server', environment: 'node', include: ['server/**/*.test.ts', 'tests/lint/**/*.test.ts', 'tests/fault/**/*.test.ts', 'tests/abuse/**/*.test.ts', 'tests/contract/**/*.test.ts', 'tests/genesys/**/*.test.ts', 'tests/redis/**/*.test.ts', 'bench/**/*.test.ts'], testTimeout: 20_000 },
       },
     ],
   },

@@ -7,7 +7,7 @@
  *   npm run bench -- latency [--quick]
  */
 import type WebSocket from 'ws'
-import type { ServerFrame } from '../src/protocol'
+import { parseServerFrame } from '../src/protocol'
 import { createGuests, openGuestSockets } from './lib/guests'
 import { describeMachine } from './lib/machine'
 import { emit, knob } from './lib/result'
@@ -64,7 +64,9 @@ async function run(kind: SetupKind): Promise<LatencyRun> {
         }, Math.max(0, at - performance.now()))
       }
       ws.on('message', (data: Buffer) => {
-        const f = JSON.parse(data.toString('utf8')) as ServerFrame
+        const parsed = parseServerFrame(data.toString('utf8'))
+        if (!parsed.ok) throw new Error(`the BFF sent a frame the widget would refuse: ${parsed.message}`)
+        const f = parsed.value
         if (f.type === 'ack') {
           const at = scheduled.get(f.clientMessageId)
           if (at === undefined) return

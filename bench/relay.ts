@@ -13,7 +13,7 @@ import { describeMachine } from './lib/machine'
 import { readProbe } from './lib/probe-sample'
 import { emit, knob } from './lib/result'
 import { cpuMeter, round, saturated } from './lib/saturation'
-import { cpuShares, PROBE_ARGS, setupKinds, startSetup } from './lib/servers'
+import { cpuShares, PROBE_ARGS, setupKinds, startSetup, type ProcessSample } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
 
 const CONNECTIONS = knob('PARLEY_BENCH_CONNECTIONS', 64, 32)
@@ -32,7 +32,7 @@ interface RelayRun {
 }
 
 /** Keeps WINDOW messages in flight on every socket; counts the acks inside the measuring window. */
-async function pump(sockets: WebSocket[], sample: () => Promise<Record<string, { atMs: number; cpuMs: number }>>, server: string): Promise<RelayRun> {
+async function pump(sockets: WebSocket[], sample: () => Promise<Record<string, ProcessSample>>, server: string): Promise<RelayRun> {
   const ack = latency()
   let measuring = false
   let stopped = false

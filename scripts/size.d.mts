@@ -1,2 +1,3 @@
+// Types for scripts/size.mjs (plain JS so `npm run size` runs without a compile step).
 export declare const BUDGETS: { launcher: number; opened: number; lib: number }
 export declare function measureSizes(dist?: string): { launcher: number; opened: number; lib: number }

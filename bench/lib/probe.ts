@@ -11,9 +11,11 @@ import type { ProbeSample } from './probe-sample'
 
 const port = Number(process.env.PARLEY_BENCH_PROBE_PORT)
 if (Number.isInteger(port) && port > 0) {
-  const delay = monitorEventLoopDelay({ resolution: 5 })
+  // the histogram holds whole sampling intervals; the delay is what exceeds the interval
+  const RESOLUTION_MS = 2
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   delay.enable()
-  const ms = (ns: number): number => Math.round(ns / 10_000) / 100
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 10_000) / 100 - RESOLUTION_MS)
   const server = createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://probe').searchParams
     if (query.has('gc')) {
