@@ -20,10 +20,13 @@ export const BENCH_ENV: Record<string, string> = {
   PARLEY_MSG_RATE: '10000',
   PARLEY_MSG_BURST: '10000',
   PARLEY_DESK_BOT_DELAY_MS: '0',
+  PARLEY_DRAIN_MS: '0',
   LOG_LEVEL: 'error',
 }
 
-export const PROBE_ARGS = ['--expose-gc', '--import', './bench/lib/probe.ts']
+/** `PARLEY_BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every BFF node there when it stops. */
+const profileDir = process.env.PARLEY_BENCH_CPU_PROF
+export const PROBE_ARGS = ['--expose-gc', '--import', './bench/lib/probe.ts', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]
 
 export interface Node {
   readonly url: string
@@ -104,8 +107,11 @@ export async function startSetup(kind: SetupKind, env: Record<string, string> = 
       return { killedAt, readyAt: performance.now() }
     },
     async stop() {
-      for (const n of nodes) n.process.signal('SIGKILL')
+      // SIGTERM first, so a profiled node writes its profile; SIGKILL for one that does not end in time
+      for (const n of nodes) n.process.signal('SIGTERM')
+      const killer = setTimeout(() => nodes.forEach((n) => n.process.signal('SIGKILL')), 5000)
       await Promise.all(nodes.map((n) => n.process.exited))
+      clearTimeout(killer)
       admin?.disconnect()
       await redis?.close()
     },

@@ -24,6 +24,8 @@ import type { Metrics } from '../routes/metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
 import { createTokenBucket, type TokenBucket } from './bucket'
+import { createDispatch } from './dispatch'
+import { batchWrites } from './batch-writes'
 import { offeredCredential } from './upgrade'
 
 /** Replays longer than this send `reset` instead: the widget refetches over HTTP. */
@@ -67,6 +69,7 @@ export function registerGuestSocket(
   const sockets = new Map<WebSocket, () => Promise<void>>()
   let draining = false
   const opening = new Map<string, Promise<void>>()
+  const dispatch = createDispatch(store)
 
   const limitsFor = (guestId: string): GuestLimits => {
     let l = limits.get(guestId)
@@ -95,7 +98,10 @@ export function registerGuestSocket(
     }
   }, config.heartbeatMs)
   heartbeat.unref()
-  app.addHook('onClose', async () => clearInterval(heartbeat))
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat)
+    dispatch.close()
+  })
 
   /** Open the upstream side once per conversation, even with several sockets racing. */
   function ensureUpstream(c: ConversationRecord): Promise<void> {
@@ -143,6 +149,7 @@ export function registerGuestSocket(
       alive.set(socket, true)
       socket.on('pong', () => alive.set(socket, true))
 
+      const batch = batchWrites(request.raw.socket)
       const send = (frame: ServerFrame): void => {
         if (frame.type === 'ack') deps.metrics?.messageAcked()
         else if (frame.type === 'error') deps.metrics?.frameRefused(frame.code)
@@ -154,6 +161,7 @@ export function registerGuestSocket(
           setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref()
           return
         }
+        batch()
         socket.send(JSON.stringify(frame))
       }
 
@@ -175,13 +183,13 @@ export function registerGuestSocket(
         }
       }
 
-      const unsubscribe = store.subscribe((event) => {
-        if (event.type === 'entry' && event.conversationId === claims.conversationId) send(event.entry)
-        else if (event.type === 'conversation' && event.conversation.id === claims.conversationId) sendReceipts(event.conversation)
-        else if (event.type === 'signal' && event.conversationId === claims.conversationId && event.signal.role !== 'guest') {
+      const unsubscribe = dispatch.watch(claims.conversationId, claims.guestId, (event) => {
+        if (event.type === 'entry') send(event.entry)
+        else if (event.type === 'conversation') sendReceipts(event.conversation)
+        else if (event.type === 'signal' && event.signal.role !== 'guest') {
           const { role, active, author } = event.signal
           send(author ? { type: 'typing', role, active, author } : { type: 'typing', role, active })
-        } else if (event.type === 'revoked' && event.guestId === claims.guestId) socket.close(CloseCode.Forbidden, 'credentials revoked')
+        } else if (event.type === 'revoked') socket.close(CloseCode.Forbidden, 'credentials revoked')
       })
 
       // the token expires while the socket is open: tell the client to refresh and reconnect
