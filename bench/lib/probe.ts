@@ -4,9 +4,11 @@
  * so the generator can tell which side saturated and what each idle connection costs.
  *   GET /?gc=1     collect garbage first (the process runs with --expose-gc)
  *   GET /?reset=1  start a new event-loop delay window after reading this one
+ *   GET /?snapshot=1  write a heap snapshot into the working directory and answer its file name
  */
 import { createServer } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { writeHeapSnapshot } from 'node:v8'
 import type { ProbeSample } from './probe-sample'
 
 const port = Number(process.env.PARLEY_BENCH_PROBE_PORT)
@@ -15,9 +17,14 @@ if (Number.isInteger(port) && port > 0) {
   const RESOLUTION_MS = 2
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   delay.enable()
-  const ms = (ns: number): number => Math.max(0, Math.round(ns / 10_000) / 100 - RESOLUTION_MS)
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 10_000 - RESOLUTION_MS * 100) / 100)
   const server = createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://probe').searchParams
+    if (query.has('snapshot')) {
+      // a heap snapshot, to see what an idle guest costs (docs/benchmarks.md)
+      res.end(JSON.stringify({ snapshot: writeHeapSnapshot() }))
+      return
+    }
     if (query.has('gc')) {
       gc?.()
       gc?.()
