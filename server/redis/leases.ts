@@ -16,6 +16,8 @@ const MIN_HOLD_MS = 2000
 /** While waiting for a lease, ask the holder to let go this often. */
 const ASK_EVERY_MS = 1000
 const POLL_MS = 100
+/** Lease renewals per pipeline (and per turn of the event loop). */
+const RENEW_BATCH = 500
 
 interface Held {
   since: number
@@ -50,20 +52,35 @@ export function createRedisLeases(link: RedisLink, options: { leaseMs: number; o
     if (h && Date.now() - h.since >= MIN_HOLD_MS) void letGo(m.conversationId)
   })
 
+  // renewals go out as pipelines of RENEW_BATCH scripts, one batch per loop turn: one write and one round
+  // trip per batch instead of one per lease, and 5,000 held leases no longer block the loop in one go
   const renewal = setInterval(() => {
-    for (const [id, h] of held) {
-      cmd.parleyRenewLease(leaseKey(id), nodeId, leaseMs).then(
-        (renewed) => {
-          if (renewed === 1) h.renewedAt = Date.now()
-          else lose(id)
-        },
+    const all = [...held]
+    const batch = (from: number): void => {
+      const slice = all.slice(from, from + RENEW_BATCH)
+      const pipeline = cmd.pipeline()
+      for (const [id] of slice) pipeline.parleyRenewLease(leaseKey(id), nodeId, leaseMs)
+      const failed = (id: string, h: Held, err: unknown): void => {
+        options.onError?.(err)
+        // unrenewed this long, the lease may have lapsed and another node taken over
+        if (Date.now() - h.renewedAt > leaseMs * 0.8) lose(id)
+      }
+      pipeline.exec().then(
+        (replies) =>
+          slice.forEach(([id, h], i) => {
+            if (held.get(id) !== h) return
+            const [err, renewed] = replies?.[i] ?? [new Error('no reply to a lease renewal'), null]
+            if (err) failed(id, h, err)
+            else if (renewed === 1) h.renewedAt = Date.now()
+            else lose(id)
+          }),
         (err: unknown) => {
-          options.onError?.(err)
-          // unrenewed this long, the lease may have lapsed and another node taken over
-          if (Date.now() - h.renewedAt > leaseMs * 0.8) lose(id)
+          for (const [id, h] of slice) if (held.get(id) === h) failed(id, h, err)
         },
       )
+      if (from + RENEW_BATCH < all.length) setImmediate(batch, from + RENEW_BATCH)
     }
+    if (all.length) batch(0)
   }, Math.max(50, Math.floor(leaseMs / 3)))
   renewal.unref()
 

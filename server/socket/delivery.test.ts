@@ -90,6 +90,21 @@ describe('liveness', () => {
     s.ws.terminate()
   })
 
+  it('pings every one of 600 sockets each round although a round is split into slices, and cuts the silent one among them', async () => {
+    const started = await startTestApp({ PARLEY_HEARTBEAT_MS: '200', PARLEY_DESK_BOT: 'off', PARLEY_GUEST_RATE: '100000' })
+    app = started
+    const sockets = await Promise.all(Array.from({ length: 600 }, async () => openGuestSocket(started, await createGuest(started))))
+    await Promise.all(sockets.map((s) => s.next('ready')))
+    const pinged = new Set<number>()
+    sockets.forEach((s, i) => s.ws.on('ping', () => pinged.add(i)))
+    const silent = sockets[599]
+    if (!silent) throw new Error('no socket')
+    tcpOf(silent.ws).pause()
+    await until(() => pinged.size === 599 && hubCount(started) === 599, 5000)
+    expect(hubCount(started)).toBe(599)
+    for (const s of sockets) s.ws.terminate()
+  })
+
   it('closes a consumer that stops reading with 4010 once its buffer passes the cap, and it can resume', async () => {
     app = await startTestApp({ PARLEY_SLOW_CONSUMER_BYTES: '65536', PARLEY_DESK_BOT: 'off' })
     const guest = await createGuest(app)
