@@ -31,6 +31,7 @@ interface LatencyRun {
   offeredPerSecond: number
   ackMs: LatencySummary
   answerMs: LatencySummary
+  loopDelayMs: Record<string, { p50: number; p99: number; max: number }>
   cpu: { generator: number; servers: Record<string, number> }
   saturated: string
 }
@@ -86,11 +87,13 @@ async function run(kind: SetupKind): Promise<LatencyRun> {
     }
     sockets.forEach(listen)
     await sleep(start - performance.now())
-    const before = await setup.sample()
+    const before = await setup.sample({ reset: true })
     const generator = cpuMeter()
     await sleep(DURATION_MS)
     const generatorShare = generator.stop()
-    const servers = cpuShares(before, await setup.sample())
+    const after = await setup.sample()
+    const servers = cpuShares(before, after)
+    const loopDelayMs = Object.fromEntries(Object.entries(after).flatMap(([name, s]) => (s.loopDelayMs ? [[name, s.loopDelayMs]] : [])))
     const settleBy = performance.now() + SETTLE_MS
     while (counts.answered < counts.sent && performance.now() < settleBy) await sleep(100)
     timers.forEach(clearTimeout)
@@ -100,7 +103,7 @@ async function run(kind: SetupKind): Promise<LatencyRun> {
       setup: setup.label, guests: GUESTS, ...counts,
       offeredPerSecond: Math.round((GUESTS / PERIOD_MS) * 1000),
       ackMs: ack.summary(), answerMs: answer.summary(),
-      cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})`,
+      loopDelayMs, cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})`,
     }
   } finally {
     await setup.stop()

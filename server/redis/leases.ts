@@ -16,8 +16,12 @@ const MIN_HOLD_MS = 2000
 /** While waiting for a lease, ask the holder to let go this often. */
 const ASK_EVERY_MS = 1000
 const POLL_MS = 100
-/** Lease renewals per pipeline (and per turn of the event loop). */
-const RENEW_BATCH = 500
+/**
+ * Lease renewals per pipeline (and per turn of the event loop). Small on purpose: with 500, the appends
+ * queued behind a renewal round waited ~200 ms every leaseMs/3 (ack p99 on two nodes 200 ms; with 50,
+ * 14 ms; `npm run bench -- latency`), although Redis' slowlog showed no slow command.
+ */
+const RENEW_BATCH = 50
 
 interface Held {
   since: number
