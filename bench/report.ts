@@ -66,6 +66,11 @@ const cpuCell = (run: unknown): string => {
   return `generator ${show(num(run, 'cpu', 'generator'))}; ${parts.join(', ')}`
 }
 
+const loopDelays = (run: unknown): string =>
+  Object.entries(asObject(at(run, 'loopDelayMs')) ?? {})
+    .map(([name, d]) => `${name} ${show(num(d, 'p99'))} / ${show(num(d, 'max'), ' ms')}`)
+    .join('; ') || '–'
+
 export function renderReport(latest: unknown): string {
   const r = (name: BenchmarkName): unknown => at(latest, 'results', name)
   const weight = r('weight')
@@ -118,17 +123,16 @@ export function renderReport(latest: unknown): string {
   }
 
   push('', '### 3b. Guest → bot → guest latency, 2,000 guests × 1 message / 5 s (open loop)', '', provenance(lat), '')
-  push('| setup | sent / answered / twice | ack p50 / p99 / p99.9 | answer p50 / p99 / p99.9 / max | CPU (cores) | saturated |', '| --- | --- | --- | --- | --- | --- |')
+  push('| setup | sent / answered / twice | ack p50 / p99 / p99.9 | answer p50 / p99 / p99.9 / max | event-loop delay p99 / max | CPU (cores) | saturated |', '| --- | --- | --- | --- | --- | --- | --- |')
   for (const run of list(lat, 'runs')) {
     const a = (k: string): string => show(num(run, 'answerMs', k))
-    push(`| ${str(run, 'setup') ?? '–'} | ${show(num(run, 'sent'))} / ${show(num(run, 'answered'))} / ${show(num(run, 'answeredTwice'))} | ${show(num(run, 'ackMs', 'p50'))} / ${show(num(run, 'ackMs', 'p99'))} / ${show(num(run, 'ackMs', 'p999'), ' ms')} | ${a('p50')} / ${a('p99')} / ${a('p999')} / ${a('max')} ms | ${cpuCell(run)} | ${str(run, 'saturated') ?? '–'} |`)
+    push(`| ${str(run, 'setup') ?? '–'} | ${show(num(run, 'sent'))} / ${show(num(run, 'answered'))} / ${show(num(run, 'answeredTwice'))} | ${show(num(run, 'ackMs', 'p50'))} / ${show(num(run, 'ackMs', 'p99'))} / ${show(num(run, 'ackMs', 'p999'), ' ms')} | ${a('p50')} / ${a('p99')} / ${a('p999')} / ${a('max')} ms | ${loopDelays(run)} | ${cpuCell(run)} | ${str(run, 'saturated') ?? '–'} |`)
   }
 
   push('', '### 3c. Idle guests', '', provenance(idle), '')
   push('| setup | guests (still open) | connect all | RSS per guest | V8 heap per guest | Redis per guest | event-loop delay p99 / max while idle | heartbeat in window |', '| --- | --- | --- | --- | --- | --- | --- | --- |')
   for (const run of list(idle, 'runs')) {
-    const delays = Object.entries(asObject(at(run, 'loopDelayMs')) ?? {}).map(([name, d]) => `${name} ${show(num(d, 'p99'))} / ${show(num(d, 'max'), ' ms')}`)
-    push(`| ${str(run, 'setup') ?? '–'} | ${show(num(run, 'guests'))} (${show(num(run, 'stillOpen'))}) | ${show(num(run, 'connectMs'), ' ms')} | ${show(num(run, 'rssKBPerGuest'), ' kB')} | ${show(num(run, 'heapKBPerGuest'), ' kB')} | ${show(num(run, 'redisKBPerGuest'), ' kB')} | ${delays.join('; ')} | ${at(run, 'heartbeatInWindow') === true ? 'yes' : 'no'} |`)
+    push(`| ${str(run, 'setup') ?? '–'} | ${show(num(run, 'guests'))} (${show(num(run, 'stillOpen'))}) | ${show(num(run, 'connectMs'), ' ms')} | ${show(num(run, 'rssKBPerGuest'), ' kB')} | ${show(num(run, 'heapKBPerGuest'), ' kB')} | ${show(num(run, 'redisKBPerGuest'), ' kB')} | ${loopDelays(run)} | ${at(run, 'heartbeatInWindow') === true ? 'yes' : 'no'} |`)
   }
 
   push('', '### 3d. Reconnect storm: kill -9 and restart of a node', '', provenance(storm), '')
