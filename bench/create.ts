@@ -8,8 +8,7 @@
 import { createGuest, createGuests } from './lib/guests'
 import { describeMachine } from './lib/machine'
 import { emit, knob } from './lib/result'
-import { cpuMeter, saturated } from './lib/saturation'
-import { cpuShares, setupKinds, startSetup, type Setup, type SetupKind } from './lib/servers'
+import { setupKinds, startSetup, watchCpu, type CpuReport, type Setup, type SetupKind } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
 
 const RATE = knob('PARLEY_BENCH_RATE', 200, 200)
@@ -17,25 +16,20 @@ const OPEN_MS = knob('PARLEY_BENCH_DURATION_MS', 10_000, 4000)
 const SATURATING = knob('PARLEY_BENCH_GUESTS', 4000, 1000)
 const machine = describeMachine()
 
-interface Phase {
+interface Phase extends CpuReport {
   created: number
   failed: number
   perSecond: number
   ms: LatencySummary
-  cpu: { generator: number; servers: Record<string, number> }
-  saturated: string
 }
 
 async function measure(setup: Setup, body: () => Promise<{ created: number; failed: number; ms: LatencySummary }>): Promise<Phase> {
-  const before = await setup.sample()
-  const generator = cpuMeter()
+  const cpu = await watchCpu((q) => setup.sample(q))
   const t = performance.now()
   const r = await body()
   const elapsed = performance.now() - t
-  const generatorShare = generator.stop()
-  const servers = cpuShares(before, await setup.sample())
-  const verdict = saturated({ generator: generatorShare, servers }, machine.cores)
-  return { ...r, perSecond: Math.round((r.created / elapsed) * 1000), cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})` }
+  const { report } = await cpu.stop()
+  return { ...r, perSecond: Math.round((r.created / elapsed) * 1000), ...report }
 }
 
 async function run(kind: SetupKind): Promise<{ setup: string; openLoop: Phase & { offeredPerSecond: number }; saturating: Phase }> {

@@ -9,8 +9,8 @@
 import { createGuests, openGuestSockets } from './lib/guests'
 import { describeMachine } from './lib/machine'
 import { emit, knob } from './lib/result'
-import { cpuMeter, round, saturated } from './lib/saturation'
-import { cpuShares, setupKinds, startSetup, type ProcessSample, type SetupKind } from './lib/servers'
+import { round } from './lib/saturation'
+import { setupKinds, startSetup, watchCpu, type ProcessSample, type SetupKind } from './lib/servers'
 import { sleep } from './lib/stats'
 
 const GUESTS = knob('PARLEY_BENCH_GUESTS', 10_000, 2000)
@@ -30,15 +30,12 @@ async function run(kind: SetupKind): Promise<object> {
     const sockets = await openGuestSockets(bases, await createGuests(bases, GUESTS, 64), 200)
     const connectMs = Math.round(performance.now() - t)
     await sleep(2000)
-    const after = await setup.sample({ gc: true, reset: true })
-    const generator = cpuMeter()
+    const cpu = await watchCpu((q) => setup.sample(q), { gc: true, reset: true })
+    const after = cpu.before
     await sleep(IDLE_MS)
-    const generatorShare = generator.stop()
-    const end = await setup.sample()
+    const { after: end, report } = await cpu.stop()
     const open = sockets.filter((ws) => ws.readyState === ws.OPEN).length
     for (const ws of sockets) ws.terminate()
-    const servers = cpuShares(after, end)
-    const verdict = saturated({ generator: generatorShare, servers }, machine.cores)
     const perGuest = (field: 'rssBytes' | 'heapUsedBytes'): number => round((sum(after, field) - sum(before, field)) / GUESTS / 1000, 1)
     const redisBytes = after.redis && before.redis ? round((after.redis.heapUsedBytes - before.redis.heapUsedBytes) / GUESTS / 1000, 1) : undefined
     const loopDelay = Object.fromEntries(Object.entries(end).flatMap(([name, s]) => (s.loopDelayMs ? [[name, s.loopDelayMs]] : [])))
@@ -47,7 +44,7 @@ async function run(kind: SetupKind): Promise<object> {
       rssKBPerGuest: perGuest('rssBytes'), heapKBPerGuest: perGuest('heapUsedBytes'),
       ...(redisBytes === undefined ? {} : { redisKBPerGuest: redisBytes }),
       idleMs: IDLE_MS, heartbeatInWindow: IDLE_MS > HEARTBEAT_MS, loopDelayMs: loopDelay,
-      cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})`,
+      ...report,
     }
   } finally {
     await setup.stop()

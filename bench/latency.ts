@@ -11,8 +11,7 @@ import { parseServerFrame } from '../src/protocol'
 import { createGuests, openGuestSockets } from './lib/guests'
 import { describeMachine } from './lib/machine'
 import { emit, knob } from './lib/result'
-import { cpuMeter, saturated } from './lib/saturation'
-import { cpuShares, setupKinds, startSetup, type SetupKind } from './lib/servers'
+import { setupKinds, startSetup, watchCpu, type CpuReport, type SetupKind } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
 
 const GUESTS = knob('PARLEY_BENCH_GUESTS', 2000, 2000)
@@ -21,7 +20,7 @@ const DURATION_MS = knob('PARLEY_BENCH_DURATION_MS', 60_000, 15_000)
 const SETTLE_MS = 10_000
 const machine = describeMachine()
 
-interface LatencyRun {
+interface LatencyRun extends CpuReport {
   setup: string
   guests: number
   sent: number
@@ -32,8 +31,6 @@ interface LatencyRun {
   ackMs: LatencySummary
   answerMs: LatencySummary
   loopDelayMs: Record<string, { p50: number; p99: number; max: number }>
-  cpu: { generator: number; servers: Record<string, number> }
-  saturated: string
 }
 
 async function run(kind: SetupKind): Promise<LatencyRun> {
@@ -87,23 +84,19 @@ async function run(kind: SetupKind): Promise<LatencyRun> {
     }
     sockets.forEach(listen)
     await sleep(start - performance.now())
-    const before = await setup.sample({ reset: true })
-    const generator = cpuMeter()
+    const cpu = await watchCpu((q) => setup.sample(q), { reset: true })
     await sleep(DURATION_MS)
-    const generatorShare = generator.stop()
-    const after = await setup.sample()
-    const servers = cpuShares(before, after)
+    const { after, report } = await cpu.stop()
     const loopDelayMs = Object.fromEntries(Object.entries(after).flatMap(([name, s]) => (s.loopDelayMs ? [[name, s.loopDelayMs]] : [])))
     const settleBy = performance.now() + SETTLE_MS
     while (counts.answered < counts.sent && performance.now() < settleBy) await sleep(100)
     timers.forEach(clearTimeout)
     for (const ws of sockets) ws.terminate()
-    const verdict = saturated({ generator: generatorShare, servers }, machine.cores)
     return {
       setup: setup.label, guests: GUESTS, ...counts,
       offeredPerSecond: Math.round((GUESTS / PERIOD_MS) * 1000),
       ackMs: ack.summary(), answerMs: answer.summary(),
-      loopDelayMs, cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})`,
+      loopDelayMs, ...report,
     }
   } finally {
     await setup.stop()

@@ -12,8 +12,8 @@ import { createGuests, openGuestSockets } from './lib/guests'
 import { describeMachine } from './lib/machine'
 import { readProbe } from './lib/probe-sample'
 import { emit, knob } from './lib/result'
-import { cpuMeter, round, saturated } from './lib/saturation'
-import { cpuShares, PROBE_ARGS, setupKinds, startSetup, type ProcessSample } from './lib/servers'
+import { round } from './lib/saturation'
+import { PROBE_ARGS, setupKinds, startSetup, watchCpu, type CpuReport, type Sampler } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
 
 const CONNECTIONS = knob('PARLEY_BENCH_CONNECTIONS', 64, 32)
@@ -23,16 +23,14 @@ const MEASURE_MS = knob('PARLEY_BENCH_MEASURE_MS', 10_000, 4000)
 const BARE_PORT = 18420
 const machine = describeMachine()
 
-interface RelayRun {
+interface RelayRun extends CpuReport {
   server: string
   ackedPerSecond: number
   ackMs: LatencySummary
-  cpu: { generator: number; servers: Record<string, number> }
-  saturated: string
 }
 
 /** Keeps WINDOW messages in flight on every socket; counts the acks inside the measuring window. */
-async function pump(sockets: WebSocket[], sample: () => Promise<Record<string, ProcessSample>>, server: string): Promise<RelayRun> {
+async function pump(sockets: WebSocket[], sample: Sampler, server: string): Promise<RelayRun> {
   const ack = latency()
   let measuring = false
   let stopped = false
@@ -65,19 +63,15 @@ async function pump(sockets: WebSocket[], sample: () => Promise<Record<string, P
     for (let i = 0; i < WINDOW; i++) sendOne()
   }
   await sleep(WARMUP_MS)
-  const before = await sample()
-  const generator = cpuMeter()
+  const cpu = await watchCpu(sample)
   const t0 = performance.now()
   measuring = true
   await sleep(MEASURE_MS)
   measuring = false
   const elapsed = performance.now() - t0
-  const generatorShare = generator.stop()
-  const after = await sample()
+  const { report } = await cpu.stop()
   stopped = true
-  const servers = cpuShares(before, after)
-  const verdict = saturated({ generator: generatorShare, servers }, machine.cores)
-  return { server, ackedPerSecond: Math.round((acked / elapsed) * 1000), ackMs: ack.summary(), cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})` }
+  return { server, ackedPerSecond: Math.round((acked / elapsed) * 1000), ackMs: ack.summary(), ...report }
 }
 
 async function bare(): Promise<RelayRun> {
@@ -118,7 +112,7 @@ async function bff(kind: 'memory' | 'redis'): Promise<RelayRun> {
     const bases = setup.nodes.map((n) => n.url)
     const sessions = await createGuests(bases, CONNECTIONS, 16)
     const sockets = await openGuestSockets(bases, sessions, 16)
-    const run = await pump(sockets, () => setup.sample(), `Parley BFF, ${setup.label}`)
+    const run = await pump(sockets, (q) => setup.sample(q), `Parley BFF, ${setup.label}`)
     for (const ws of sockets) ws.terminate()
     return run
   } finally {

@@ -11,8 +11,7 @@ import WebSocket from 'ws'
 import { createChatClient, type ChatClient } from '../src/client'
 import { describeMachine } from './lib/machine'
 import { emit, knob } from './lib/result'
-import { cpuMeter, saturated } from './lib/saturation'
-import { cpuShares, ORIGIN, setupKinds, startSetup, type SetupKind } from './lib/servers'
+import { ORIGIN, setupKinds, startSetup, watchCpu, type CpuReport, type SetupKind } from './lib/servers'
 import { sleep } from './lib/stats'
 
 const GUESTS = knob('PARLEY_BENCH_GUESTS', 5000, 1000)
@@ -27,7 +26,7 @@ interface Guest {
   sameConversation?: boolean
 }
 
-interface StormRun {
+interface StormRun extends CpuReport {
   setup: string
   guests: number
   cutOff: number
@@ -36,8 +35,6 @@ interface StormRun {
   resumedAllMs: number
   resumed: number
   sameConversation: number
-  cpu: { generator: number; servers: Record<string, number> }
-  saturated: string
 }
 
 const READY = /^\{"type":"ready".*"conversationId":"([^"]+)"/
@@ -79,25 +76,22 @@ async function run(kind: SetupKind): Promise<StormRun> {
     if (connected < GUESTS) throw new Error(`only ${connected} of ${GUESTS} guests connected`)
 
     const cutOff = guests.filter((_, i) => i % bases.length === 0)
-    const before = await setup.sample()
-    const generator = cpuMeter()
+    const cpu = await watchCpu((q) => setup.sample(q))
     killedAt = performance.now()
     const { readyAt } = await setup.restart(0)
     while (cutOff.filter((g) => g.backAt !== undefined).length < cutOff.length && performance.now() < deadline) await sleep(20)
-    const generatorShare = generator.stop()
-    const servers = cpuShares(before, await setup.sample())
+    const { report } = await cpu.stop()
     const back = cutOff.map((g) => g.backAt).filter((t): t is number => t !== undefined).sort((a, b) => a - b)
     const at = (share: number): number => {
       const t = back[Math.ceil(share * cutOff.length) - 1]
       return t === undefined ? NaN : Math.round(t - killedAt)
     }
-    const verdict = saturated({ generator: generatorShare, servers }, machine.cores)
     return {
       setup: setup.label, guests: GUESTS, cutOff: cutOff.length,
       restartMs: Math.round(readyAt - killedAt),
       resumed99Ms: at(0.99), resumedAllMs: at(1),
       resumed: back.length, sameConversation: cutOff.filter((g) => g.sameConversation).length,
-      cpu: { generator: generatorShare, servers }, saturated: `${verdict.verdict} (${verdict.busiest})`,
+      ...report,
     }
   } finally {
     for (const g of guests) g.client.stop()

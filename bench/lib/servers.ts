@@ -6,7 +6,8 @@ import { Redis } from 'ioredis'
 import { startBff, type BffProcess } from '../../tests/support/bff-process'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../../tests/support/redis'
 import { readProbe, type ProbeSample } from './probe-sample'
-import { round } from './saturation'
+import { cpus } from 'node:os'
+import { cpuMeter, round, saturated, type CpuUse } from './saturation'
 
 export const ORIGIN = 'http://bench.test'
 export type SetupKind = 'memory' | 'redis'
@@ -39,7 +40,7 @@ export interface Setup {
   readonly label: string
   readonly nodes: Node[]
   /** CPU and memory of every server process, keyed by name (node a, node b, redis). */
-  sample(query?: { gc?: boolean; reset?: boolean }): Promise<Record<string, ProcessSample>>
+  sample: Sampler
   /** kill -9 one node and start it again on the same port; resolves with the ms until it was ready again. */
   restart(index: number, downMs?: number): Promise<{ killedAt: number; readyAt: number }>
   stop(): Promise<void>
@@ -114,6 +115,34 @@ export async function startSetup(kind: SetupKind, env: Record<string, string> = 
       clearTimeout(killer)
       admin?.disconnect()
       await redis?.close()
+    },
+  }
+}
+
+export type SampleQuery = { gc?: boolean; reset?: boolean }
+export type Sampler = (query?: SampleQuery) => Promise<Record<string, ProcessSample>>
+
+export interface CpuReport {
+  cpu: CpuUse
+  /** Which side limited the measurement, e.g. `server (node a)`. */
+  saturated: string
+}
+
+/**
+ * Starts measuring the CPU of the generator and of every server process; `stop()` reads it and says which
+ * side saturated. `before` and `after` are the samples taken at either end (memory, event-loop delay).
+ */
+export async function watchCpu(sample: Sampler, query: SampleQuery = {}): Promise<{ before: Record<string, ProcessSample>; stop(): Promise<{ report: CpuReport; after: Record<string, ProcessSample> }> }> {
+  const before = await sample(query)
+  const generator = cpuMeter()
+  return {
+    before,
+    async stop() {
+      const share = generator.stop()
+      const after = await sample()
+      const servers = cpuShares(before, after)
+      const v = saturated({ generator: share, servers }, cpus().length)
+      return { after, report: { cpu: { generator: share, servers }, saturated: `${v.verdict} (${v.busiest})` } }
     },
   }
 }
