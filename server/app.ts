@@ -18,6 +18,7 @@ import { problem, sendProblem } from './problem'
 import { SnapshotLocalStore } from './rate-limit-store'
 import { StoreUnavailableError, type ConversationStore } from './stores/types'
 import { attachmentRoutes } from './routes/attachments'
+import { feedbackRoutes } from './routes/feedback'
 import { guestSessionRoutes } from './routes/guest-sessions'
 import { healthRoutes } from './routes/health'
 import { createMetrics, metricsRoutes } from './routes/metrics'
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   await app.register(metricsRoutes, { metrics, token: config.metricsToken })
   await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics })
   await app.register(attachmentRoutes, { config, store, tokens, upstream })
+  await app.register(feedbackRoutes, { config, store, tokens, upstream })
   await app.register(async (scope) => {
     hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics })
   })

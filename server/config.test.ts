@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     }
   })
 
+  it('reads business hours and names the variable when they do not parse', () => {
+    const c = loadConfig({ PARLEY_BUSINESS_HOURS: 'Europe/Paris Mon-Fri 08:30-18:00', PARLEY_CLOSED_DATES: '2026-12-25' })
+    expect(c.businessHours?.timeZone).toBe('Europe/Paris')
+    expect(c.businessHours?.closedDates.has('2026-12-25')).toBe(true)
+    expect(loadConfig({}).businessHours).toBeUndefined()
+    expect(() => loadConfig({ PARLEY_BUSINESS_HOURS: 'Europe/Paris Mon 18:00-08:30' })).toThrow(/PARLEY_BUSINESS_HOURS.*not a range/)
+    expect(() => loadConfig({ PARLEY_CLOSED_DATES: '2026-12-25' })).toThrow(/PARLEY_CLOSED_DATES needs PARLEY_BUSINESS_HOURS/)
+  })
+
   it('takes a Redis URL with its scale-out settings, and refuses malformed ones', () => {
     const c = loadConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379/2', PARLEY_RETENTION_HOURS: '2', PARLEY_LEASE_MS: '3000', PARLEY_NODE_ID: 'node a/1' })
     expect(c).toMatchObject({ redisUrl: 'redis://:pw@127.0.0.1:6379/2', redisPrefix: 'parley:', retentionMs: 7_200_000, leaseMs: 3000, nodeId: 'node-a-1' })

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
+import { parseSchedule, type Schedule } from './business-hours'
 
 export interface Limits {
   maxMessageChars: number
@@ -88,6 +89,8 @@ export interface Config {
   drainMs: number
   /** Where the in-memory store keeps its snapshot across graceful restarts; unset → nothing is written. */
   dataDir: string | undefined
+  /** Opening hours (`PARLEY_BUSINESS_HOURS`, `PARLEY_CLOSED_DATES`); unset → always open. */
+  businessHours: Schedule | undefined
 }
 
 export class ConfigError extends Error {
@@ -225,7 +228,13 @@ export function loadConfig(env: Env = process.env): Config {
     heartbeatMs: int('PARLEY_HEARTBEAT_MS', 25_000, 100, 600_000),
     drainMs: int('PARLEY_DRAIN_MS', 10_000, 0, 25_000),
     dataDir: env.PARLEY_DATA_DIR || undefined,
+    businessHours: undefined,
   }
+  if (env.PARLEY_BUSINESS_HOURS) {
+    const parsed = parseSchedule(env.PARLEY_BUSINESS_HOURS, env.PARLEY_CLOSED_DATES ?? '')
+    if (parsed.ok) config.businessHours = parsed.schedule
+    else problems.push(`PARLEY_BUSINESS_HOURS / PARLEY_CLOSED_DATES: ${parsed.message}`)
+  } else if (env.PARLEY_CLOSED_DATES) problems.push('PARLEY_CLOSED_DATES needs PARLEY_BUSINESS_HOURS (its time zone says when a date starts).')
   if (config.limits.maxMessageChars * 4 + 1024 > config.limits.maxFrameBytes)
     problems.push('PARLEY_MAX_FRAME_BYTES must leave room for a full message: at least 4 × PARLEY_MAX_MESSAGE_CHARS + 1024.')
   if (problems.length) throw new ConfigError(problems)

@@ -60,14 +60,18 @@ export async function endConversation(store: ConversationStore, conversationId: 
   await appendEvent(store, conversationId, 'conversation-ended')
 }
 
-/** Move a receipt mark forward (never back): `deliveredSeq` once the upstream took a message, `deskReadSeq` once an agent saw it. */
+/**
+ * Move a receipt mark forward (never back): `deliveredSeq` once the upstream took a message, `deskReadSeq`
+ * once an agent saw it, `guestReadSeq` once the guest saw the agent's.
+ */
 export async function advanceReceipt(
   store: ConversationStore,
   conversationId: string,
-  field: 'deliveredSeq' | 'deskReadSeq',
+  field: 'deliveredSeq' | 'deskReadSeq' | 'guestReadSeq',
   seq: number,
 ): Promise<void> {
   const c = await store.getConversation(conversationId)
-  if (!c || c[field] >= seq) return
+  if (!c || (c[field] ?? 0) >= Math.min(seq, c.lastSeq)) return
+  seq = Math.min(seq, c.lastSeq)
   await store.updateConversation(conversationId, { [field]: seq })
 }

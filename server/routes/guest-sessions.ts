@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   parseCreateGuestSessionBody,
+  type CreateGuestSessionBody,
   parseHistoryQuery,
   parseRefreshBody,
   type GuestSession,
@@ -16,7 +17,7 @@ import {
 import type { Config } from '../config'
 import { endConversation, newId } from '../conversations'
 import { sendProblem } from '../problem'
-import type { ConversationStore } from '../stores/types'
+import type { ConversationRecord, ConversationStore, GuestRecord } from '../stores/types'
 import type { Metrics } from './metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
@@ -45,6 +46,39 @@ export async function bearer(request: FastifyRequest, reply: FastifyReply, token
   return undefined
 }
 
+/** A new guest and its (still empty) conversation. `offline`: a message left outside business hours. */
+export async function createGuest(store: ConversationStore, profile: CreateGuestSessionBody, options: { offline?: boolean } = {}): Promise<GuestRecord> {
+  const guestId = newId('g')
+  const conversationId = newId('c')
+  const now = new Date().toISOString()
+  const guest: GuestRecord = {
+    guestId,
+    conversationId,
+    attributes: profile.attributes ?? {},
+    createdAt: now,
+    revoked: false,
+    ...(profile.displayName ? { displayName: profile.displayName } : {}),
+    ...(profile.email ? { email: profile.email } : {}),
+  }
+  const conversation: ConversationRecord = {
+    id: conversationId,
+    guestId,
+    guestName: profile.displayName || `Guest ${guestId.slice(2, 7)}`,
+    epoch: randomBytes(8).toString('base64url'),
+    status: 'open',
+    lastSeq: 0,
+    deskReadSeq: 0,
+    deliveredSeq: 0,
+    humanJoined: false,
+    upstreamOpened: false,
+    createdAt: now,
+    updatedAt: now,
+  }
+  if (options.offline) conversation.offline = true
+  await store.createGuest(guest, conversation)
+  return guest
+}
+
 export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { config, store, tokens, upstream } = deps
 
@@ -58,35 +92,10 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         reply.header('retry-after', '5')
         return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')
       }
-      const guestId = newId('g')
-      const conversationId = newId('c')
-      const now = new Date().toISOString()
-      const guest = {
-        guestId,
-        conversationId,
-        attributes: body.value.attributes ?? {},
-        createdAt: now,
-        revoked: false,
-        ...(body.value.displayName ? { displayName: body.value.displayName } : {}),
-        ...(body.value.email ? { email: body.value.email } : {}),
-      }
-      await store.createGuest(guest, {
-        id: conversationId,
-        guestId,
-        guestName: body.value.displayName || `Guest ${guestId.slice(2, 7)}`,
-        epoch: randomBytes(8).toString('base64url'),
-        status: 'open',
-        lastSeq: 0,
-        deskReadSeq: 0,
-        deliveredSeq: 0,
-        humanJoined: false,
-        upstreamOpened: false,
-        createdAt: now,
-        updatedAt: now,
-      })
+      const guest = await createGuest(store, body.value)
       const issued = await tokens.issue(guest)
       deps.metrics?.guestCreated()
-      const session: GuestSession = { guestId, conversationId, ...issued, socketUrl: socketUrl(config, request) }
+      const session: GuestSession = { guestId: guest.guestId, conversationId: guest.conversationId, ...issued, socketUrl: socketUrl(config, request) }
       return reply.code(201).header('cache-control', 'no-store').send(session)
     },
   )

@@ -244,8 +244,8 @@ export function registerGuestSocket(
           case 'ping':
             return send({ type: 'pong' })
           case 'read':
-            // read state of agent messages is not tracked yet; accepted so clients may send it
-            return
+            // shown at the desk as "Seen"; the mark only moves forward and never past the transcript
+            return advanceReceipt(store, c.id, 'guestReadSeq', frame.upToSeq)
           case 'auth': {
             const verified = await tokens.verify(frame.token)
             if (!verified.ok || verified.claims.guestId !== guestId || verified.claims.conversationId !== conversationId)

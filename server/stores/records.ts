@@ -4,6 +4,7 @@
  * that does not parse is dropped, never half-loaded.
  */
 import { asObject, readBoolean, readField, readId, readOneOf, readSeq, readString, type Fields } from '../../src/protocol/read'
+import { readRating } from '../../src/protocol/feedback'
 import type { ConversationRecord, GuestRecord, RefreshRecord } from './types'
 
 export function readGuest(x: unknown): GuestRecord | undefined {
@@ -59,5 +60,10 @@ export function readConversation(x: unknown): ConversationRecord | undefined {
   const record: ConversationRecord = { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
   const upstreamSession = readString(o, 'upstreamSession', 2048)
   if (upstreamSession) record.upstreamSession = upstreamSession
+  const guestReadSeq = readSeq(o, 'guestReadSeq')
+  if (guestReadSeq) record.guestReadSeq = guestReadSeq
+  const rating = readRating(readField(o, 'rating'))
+  if (rating) record.rating = rating
+  if (readBoolean(o, 'offline')) record.offline = true
   return record
 }

@@ -3,7 +3,7 @@
  * What the BFF keeps: guests, refresh-token families, conversations and their ordered transcripts, plus
  * live notifications. Everything is async so a Redis implementation (Streams + pub/sub) fits the same shape.
  */
-import type { Author, EventFrame, MessageFrame, TranscriptEntry } from '../../src/protocol'
+import type { Author, EventFrame, MessageFrame, Rating, TranscriptEntry } from '../../src/protocol'
 
 /** The store is down or did not answer (Redis): callers answer 503 / `unavailable` with a retry hint. */
 export class StoreUnavailableError extends Error {
@@ -35,6 +35,12 @@ export interface ConversationRecord {
   deskReadSeq: number
   /** Highest guest seq the upstream has taken (drives delivered receipts). */
   deliveredSeq: number
+  /** Highest seq the guest has seen (drives "Seen" at the desk); absent in records older than it. */
+  guestReadSeq?: number
+  /** The guest's rating of the conversation. */
+  rating?: Rating
+  /** A message left outside business hours: nobody is on the guest's side, answer by e-mail. */
+  offline?: boolean
   /** A human agent has replied: the desk bot steps back. */
   humanJoined: boolean
   /** The upstream side of the conversation was opened (greeting sent, socket to Genesys up, …). */
@@ -45,7 +51,7 @@ export interface ConversationRecord {
   updatedAt: string
 }
 
-export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'guestReadSeq' | 'rating' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
 
 export interface RefreshRecord {
   guestId: string

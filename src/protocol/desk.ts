@@ -3,6 +3,7 @@
  * The agent console's socket (`/api/desk/socket`, subprotocol `parley.desk.v1`). Only the built-in desk
  * upstream speaks it; it never reaches the widget bundles.
  */
+import { readRating, type Rating } from './feedback'
 import type { Role, TranscriptEntry } from './frames'
 import { MAX_ID_LENGTH } from './limits'
 import { parseTranscriptEntry, type Parsed } from './parse'
@@ -18,6 +19,14 @@ export interface ConversationSummary {
   unread: number
   lastMessage?: { role: Role; text: string; sentAt: string }
   updatedAt: string
+  /** Highest seq the guest has seen: agent messages up to it show "Seen". */
+  guestReadSeq: number
+  /** Left outside business hours: answer by e-mail, nobody waits in the widget. */
+  offline?: boolean
+  /** What the guest gave (pre-chat form, `profile`, the offline form). */
+  email?: string
+  attributes?: Record<string, string>
+  rating?: Rating
 }
 
 export type DeskClientFrame =
@@ -25,6 +34,8 @@ export type DeskClientFrame =
   | { type: 'reply'; conversationId: string; clientMessageId: string; text: string; agentName: string }
   | { type: 'typing'; conversationId: string; active: boolean; agentName: string }
   | { type: 'end'; conversationId: string }
+  /** The agent leaves the conversation to the bot (an `agent-left` line for the guest). */
+  | { type: 'leave'; conversationId: string; agentName: string }
   | { type: 'ping' }
 
 export type DeskServerFrame =
@@ -45,7 +56,21 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
   const unread = readSeq(o, 'unread')
   const updatedAt = readString(o, 'updatedAt', 40)
   if (!id || guestName === undefined || !status || unread === undefined || !updatedAt) return undefined
-  const s: ConversationSummary = { id, guestName, status, unread, updatedAt }
+  const s: ConversationSummary = { id, guestName, status, unread, updatedAt, guestReadSeq: readSeq(o, 'guestReadSeq') ?? 0 }
+  if (readBoolean(o, 'offline')) s.offline = true
+  const email = readString(o, 'email', 254)
+  if (email) s.email = email
+  const attrs = asObject(readField(o, 'attributes'))
+  if (attrs) {
+    const attributes: Record<string, string> = {}
+    for (const key of Object.keys(attrs)) {
+      const v = readString(attrs, key, 1000)
+      if (v !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(key)) attributes[key] = v
+    }
+    s.attributes = attributes
+  }
+  const rating = readRating(readField(o, 'rating'))
+  if (rating) s.rating = rating
   const last = asObject(readField(o, 'lastMessage'))
   if (last) {
     const role = readOneOf(last, 'role', ['guest', 'agent', 'bot', 'system'] as const)
@@ -76,6 +101,10 @@ export function parseDeskClientFrame(raw: unknown): Parsed<DeskClientFrame> {
     case 'open':
     case 'end':
       return { ok: true, value: { type, conversationId } }
+    case 'leave': {
+      const agentName = readString(o, 'agentName', 80)
+      return agentName === undefined ? bad : { ok: true, value: { type, conversationId, agentName } }
+    }
     case 'typing': {
       const active = readBoolean(o, 'active')
       const agentName = readString(o, 'agentName', 80)

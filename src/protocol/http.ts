@@ -3,6 +3,7 @@
  * Bodies of the BFF's HTTP routes (DESIGN.md §4), with parsers for both directions.
  */
 import type { TranscriptEntry } from './frames'
+import { isEmail } from './feedback'
 import { parseTranscriptEntry } from './parse'
 import { asObject, readBoolean, readField, readId, readString } from './read'
 
@@ -56,7 +57,7 @@ export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGues
   }
   if (readField(o, 'email') !== undefined) {
     const v = readString(o, 'email', 254)
-    if (v === undefined || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+    if (v === undefined || !isEmail(v))
       return { ok: false, message: '"email" must be an e-mail address.' }
     body.email = v
   }

@@ -82,6 +82,13 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
                 return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agentName(frame.agentName) } })
               case 'end':
                 return endConversation(store, c.id)
+              case 'leave': {
+                if (!c.humanJoined) return
+                // the bot answers again from here on
+                await store.updateConversation(c.id, { humanJoined: false })
+                await appendEvent(store, c.id, 'agent-left', { name: agentName(frame.agentName) })
+                return
+              }
               case 'reply': {
                 const text = normalizeText(frame.text)
                 if (!hasContent(text)) return send({ type: 'error', message: 'The reply is empty.' })

@@ -66,4 +66,43 @@ describe('desk socket', () => {
     desk.ws.close()
     g.close()
   })
+
+  it('shows the desk what the guest has seen, who the guest is, and the rating; an agent who leaves hands back to the bot', async () => {
+    const guest = await createGuest(app, { displayName: 'Cy', email: 'cy@example.com', attributes: { orderId: 'A-17' } })
+    const g = await openGuestSocket(app, guest)
+    await g.next('ready')
+    await g.next('message', (m) => m.role === 'bot') // the greeting
+    const desk = await openDesk()
+    const list = await desk.next('conversations')
+    const row = list.type === 'conversations' ? list.conversations.find((c) => c.id === guest.conversationId) : undefined
+    expect(row).toMatchObject({ email: 'cy@example.com', attributes: { orderId: 'A-17' }, guestReadSeq: 0 })
+
+    desk.ws.send(JSON.stringify({ type: 'reply', conversationId: guest.conversationId, clientMessageId: 'a1', text: 'Hello Cy', agentName: 'Ada' }))
+    const reply = await g.next('message', (m) => m.role === 'agent')
+    g.send({ type: 'read', upToSeq: reply.type === 'message' ? reply.seq : 0 })
+    await desk.next('conversation', (f) => f.type === 'conversation' && f.conversation.guestReadSeq === (reply.type === 'message' ? reply.seq : -1))
+    // a mark past the end of the transcript is clamped, and one behind it changes nothing
+    g.send({ type: 'read', upToSeq: 10_000 })
+    g.send({ type: 'read', upToSeq: 1 })
+    g.send({ type: 'ping' })
+    await g.next('pong')
+    expect((await app.store.getConversation(guest.conversationId))?.guestReadSeq).toBe(reply.type === 'message' ? reply.seq : -1)
+
+    desk.ws.send(JSON.stringify({ type: 'leave', conversationId: guest.conversationId, agentName: 'Ada' }))
+    expect(await g.next('event', (e) => e.kind === 'agent-left')).toMatchObject({ author: { name: 'Ada' } })
+    g.send({ type: 'send', clientMessageId: 'q1', text: 'Is size 44 in stock?' })
+    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Is size 44 in stock?'))
+
+    const rated = await app.app.inject({
+      method: 'POST',
+      url: '/api/guest-sessions/current/rating',
+      headers: { origin: 'http://app.test', authorization: `Bearer ${guest.guestToken}` },
+      payload: { score: 4, comment: '  Quick and kind.  ' },
+    })
+    expect(rated.statusCode).toBe(204)
+    const withRating = await desk.next('conversation', (f) => f.type === 'conversation' && f.conversation.rating !== undefined)
+    expect(withRating.type === 'conversation' && withRating.conversation.rating).toMatchObject({ score: 4, comment: 'Quick and kind.' })
+    desk.ws.close()
+    g.close()
+  })
 })

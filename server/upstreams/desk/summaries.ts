@@ -16,7 +16,13 @@ export async function summarize(store: ConversationStore, c: ConversationRecord)
     status: c.status,
     unread,
     updatedAt: c.updatedAt,
+    guestReadSeq: c.guestReadSeq ?? 0,
   }
+  if (c.offline) summary.offline = true
+  if (c.rating) summary.rating = c.rating
+  const guest = await store.getGuest(c.guestId)
+  if (guest?.email) summary.email = guest.email
+  if (guest && Object.keys(guest.attributes).length) summary.attributes = guest.attributes
   const tail: TranscriptEntry[] = unseen.length ? unseen : (await store.readBefore(c.id, undefined, 20)).entries
   for (let i = tail.length - 1; i >= 0; i--) {
     const e = tail[i]
