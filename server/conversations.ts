@@ -71,7 +71,7 @@ export async function advanceReceipt(
   seq: number,
 ): Promise<void> {
   const c = await store.getConversation(conversationId)
-  if (!c || (c[field] ?? 0) >= Math.min(seq, c.lastSeq)) return
-  seq = Math.min(seq, c.lastSeq)
-  await store.updateConversation(conversationId, { [field]: seq })
+  const upTo = c && Math.min(seq, c.lastSeq)
+  if (!c || upTo === undefined || (c[field] ?? 0) >= upTo) return
+  await store.updateConversation(conversationId, { [field]: upTo })
 }
