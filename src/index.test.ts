@@ -6,6 +6,7 @@ it('exports exactly the curated API', () => {
     'ParleyChat',
     'createChatClient',
     'createParley',
+    'useAttention',
     'useChatSocket',
     'useChatStore',
     'useGuestSession',

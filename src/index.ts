@@ -8,11 +8,13 @@ export { createParley } from './plugin'
 export { default as ParleyChat } from './components/ParleyChat.vue'
 export type { ParleyChatProps, ParleyChatEmits } from './components/ParleyChat.vue'
 export type { ParleyOptions } from './context'
+export type { PreChatConfig, PreChatField } from './components/pre-chat'
 
 // composables
 export { useParley, type UseParleyOptions, type UseParleyReturn } from './composables/useParley'
 export { useGuestSession, type UseGuestSessionReturn } from './composables/useGuestSession'
 export { useChatSocket, type UseChatSocketOptions } from './composables/useChatSocket'
+export { useAttention, type AttentionOptions, type UseAttentionReturn } from './composables/useAttention'
 
 // stores
 export { useChatStore, type ChatItem, type ConnectionView, type TypingView } from './stores/chat'
@@ -22,4 +24,4 @@ export { useSessionStore } from './stores/session'
 export { createChatClient, type ChatClient, type ChatClientOptions } from './client'
 
 // protocol types
-export type { GuestSession, ServerFrame, ClientFrame, TranscriptEntry, MessageFrame, EventFrame } from './protocol'
+export type { GuestSession, ServerFrame, ClientFrame, TranscriptEntry, MessageFrame, EventFrame, Availability, OfflineMessageBody, RatingBody } from './protocol'

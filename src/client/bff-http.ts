@@ -4,13 +4,17 @@
  * not parse is an error, never trusted.
  */
 import {
+  parseAvailability,
   parseGuestSession,
   parseMessagesPage,
   parseRefreshedTokens,
   readProblemCode,
+  type Availability,
   type CreateGuestSessionBody,
   type GuestSession,
   type MessagesPage,
+  type OfflineMessageBody,
+  type RatingBody,
   type RefreshedTokens,
 } from '../protocol'
 
@@ -32,6 +36,9 @@ export interface BffClient {
   refresh(refreshToken: string): Promise<RefreshedTokens>
   fetchMessages(guestToken: string, options?: { before?: number; limit?: number }): Promise<MessagesPage>
   endSession(guestToken: string): Promise<void>
+  rate(guestToken: string, rating: RatingBody): Promise<void>
+  availability(): Promise<Availability>
+  leaveOfflineMessage(body: OfflineMessageBody): Promise<void>
 }
 
 export interface BffClientOptions {
@@ -86,6 +93,17 @@ export function createBffClient(options: BffClientOptions): BffClient {
     },
     async endSession(guestToken) {
       await call('api/guest-sessions/current', { method: 'DELETE', headers: auth(guestToken) })
+    },
+    async rate(guestToken, rating) {
+      await call('api/guest-sessions/current/rating', { ...json(rating), headers: { ...auth(guestToken), 'content-type': 'application/json' } })
+    },
+    async availability() {
+      const a = parseAvailability(await call('api/availability', {}))
+      if (!a) throw invalid()
+      return a
+    },
+    async leaveOfflineMessage(body) {
+      await call('api/offline-messages', json(body))
     },
   }
 }

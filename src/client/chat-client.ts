@@ -19,7 +19,7 @@ import {
 } from '../protocol'
 import { asObject, readId, readSeq } from '../protocol/read'
 import type { BackoffOptions } from './backoff'
-import { BffError, createBffClient } from './bff-http'
+import { BffError, createBffClient, type BffClient } from './bff-http'
 import { createConnection, type ConnectionState } from './connection'
 import { createEmitter } from './emitter'
 import { createOutbox, type OutboxItem } from './outbox'
@@ -71,8 +71,8 @@ export interface ChatClientOptions {
 }
 
 export interface ChatClient {
-  /** Restore or create the session and connect. */
-  start(): Promise<void>
+  /** Restore or create the session and connect; `profile` (a pre-chat form) goes with a session created now. */
+  start(options?: { profile?: CreateGuestSessionBody }): Promise<void>
   /** Queue a message; returns its outbox item (or undefined when the text is empty). */
   send(text: string): OutboxItem | undefined
   retry(clientMessageId: string): void
@@ -85,6 +85,10 @@ export interface ChatClient {
   goOffline(): void
   /** End the conversation upstream and forget everything on this device. */
   endChat(): Promise<void>
+  /** After the conversation ended: forget it on this device and start a new one. */
+  startNew(): Promise<void>
+  /** Rate the conversation (1–5, an optional comment). Rejects with a `BffError` when the BFF refuses. */
+  rate(score: number, comment?: string): Promise<void>
   stop(): void
   on: ReturnType<typeof createEmitter<ChatClientEvents>>['on']
   readonly connection: ConnectionState
@@ -112,6 +116,13 @@ export function readResumePoint(raw: unknown): ResumePoint | undefined {
 
 const REFRESH_MARGIN_MS = 60_000
 
+/** `rate()` of the engine and of a follower tab: both hold the session, the rating is plain HTTP. */
+export async function rateConversation(bff: BffClient, holder: SessionHolder, score: number, comment?: string): Promise<void> {
+  const session = holder.get()
+  if (!session) throw new BffError('There is no conversation to rate.', 0, 'no_session')
+  await bff.rate(session.guestToken, comment ? { score, comment } : { score })
+}
+
 /** The storage keys a client with this `storageKey` uses. */
 export function storageKeys(storageKey = 'parley'): { session: string; resume: string; outbox: string } {
   return { session: `${storageKey}:session`, resume: `${storageKey}:resume`, outbox: `${storageKey}:outbox` }
@@ -134,6 +145,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   let creating: Promise<GuestSession> | undefined
   let refreshing: Promise<void> | undefined
   let stopped = false
+  let profile = options.profile
 
   const outbox = createOutbox({ key: keys.outbox, onChange: (items) => events.emit('outbox', items), ...(storage ? { storage } : {}) })
 
@@ -171,7 +183,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   }
 
   async function newSession(): Promise<GuestSession> {
-    creating ??= bff.createGuestSession(options.profile).finally(() => (creating = undefined))
+    creating ??= bff.createGuestSession(profile).finally(() => (creating = undefined))
     const session = await creating
     shown.clear()
     setResume(undefined)
@@ -298,8 +310,18 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     ...(options.backoff ? { backoff: options.backoff } : {}),
   })
 
+  /** Forget the conversation on this device: tokens, resume point, outbox, what is shown. */
+  function forget(): void {
+    outbox.clear()
+    setResume(undefined)
+    setSession(undefined)
+    synced = false
+    emitReset([])
+  }
+
   return {
-    async start() {
+    async start(startOptions) {
+      if (startOptions?.profile) profile = startOptions.profile
       stopped = false
       if (!holder.get()) {
         const stored = parseGuestSession(safeRead(storage, keys.session))
@@ -347,11 +369,14 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       const session = holder.get()
       connection.stop()
       if (session) await bff.endSession(session.guestToken).catch(report)
-      outbox.clear()
-      setResume(undefined)
-      setSession(undefined)
-      emitReset([])
+      forget()
     },
+    async startNew() {
+      connection.stop()
+      forget()
+      connection.start()
+    },
+    rate: (score, comment) => rateConversation(bff, holder, score, comment),
     get started() {
       return !stopped && connection.state.status !== 'idle'
     },

@@ -5,9 +5,9 @@
  * what it relays. Followers mirror the session, resume point and outbox into their own storage, so when
  * the leader closes, the next tab in line takes over the same conversation and resends what was unacked.
  */
-import { hasContent, normalizeText, type GuestSession } from '../protocol'
+import { hasContent, normalizeText, type CreateGuestSessionBody, type GuestSession } from '../protocol'
 import { createBffClient } from './bff-http'
-import { createChatClient, readResumePoint, storageKeys, type ChatClient, type ChatClientEvents, type ChatClientOptions, type EngineClient, type SessionHolder } from './chat-client'
+import { createChatClient, rateConversation, readResumePoint, storageKeys, type ChatClient, type ChatClientEvents, type ChatClientOptions, type EngineClient, type SessionHolder } from './chat-client'
 import type { ConnectionState } from './connection'
 import { createEmitter } from './emitter'
 import { newOutboxItem, parseOutboxItems, type OutboxItem } from './outbox'
@@ -49,6 +49,8 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
   let role: TabRole = 'pending'
   let engine: EngineClient | undefined
   let wantStarted = false
+  /** A pre-chat profile given before this tab knew whether it leads. */
+  let wantProfile: CreateGuestSessionBody | undefined
   let connection: ConnectionState = { status: 'idle' }
   let leaderOutbox: OutboxItem[] = []
   /** Sent by this tab but not yet seen in the leader's outbox: resent to a new leader, adopted on takeover. */
@@ -78,7 +80,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
     engine.on('older', (payload) => events.emit('older', payload))
     const taken = [...unconfirmed.values()]
     unconfirmed.clear()
-    if (wantStarted || holder.get() || safeRead(storage, keys.session) || taken.length) void engine.start()
+    if (wantStarted || holder.get() || safeRead(storage, keys.session) || taken.length) void engine.start(wantProfile ? { profile: wantProfile } : undefined)
     for (const item of taken) engine.adopt(item)
     // followers re-introduce themselves and resend what the old leader may not have kept
     post({ kind: 'leader' })
@@ -101,7 +103,10 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
           connection: e.connection,
         })
       case 'start':
+        if (command.profile && !e.started) return void e.start({ profile: command.profile })
         return void started()
+      case 'newChat':
+        return void e.startNew()
       case 'send':
         return started().adopt(command.item)
       case 'retry':
@@ -121,7 +126,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
   function follow(): void {
     role = 'follower'
     post({ kind: 'hello' })
-    if (wantStarted) post({ kind: 'start' })
+    if (wantStarted) post(wantProfile ? { kind: 'start', profile: wantProfile } : { kind: 'start' })
     for (const item of unconfirmed.values()) post({ kind: 'send', item })
     emitOutbox()
   }
@@ -215,10 +220,11 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
     get role() {
       return role
     },
-    async start() {
+    async start(startOptions) {
       wantStarted = true
-      if (engine) await engine.start()
-      else if (role === 'follower') post({ kind: 'start' })
+      wantProfile = startOptions?.profile ?? wantProfile
+      if (engine) await engine.start(startOptions)
+      else if (role === 'follower') post(startOptions?.profile ? { kind: 'start', profile: startOptions.profile } : { kind: 'start' })
     },
     send(raw) {
       if (engine) return engine.send(raw)
@@ -252,6 +258,12 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
       post({ kind: 'endChat' })
       unconfirmed.clear()
     },
+    async startNew() {
+      if (engine) return engine.startNew()
+      post({ kind: 'newChat' })
+      unconfirmed.clear()
+    },
+    rate: (score, comment) => (engine ? engine.rate(score, comment) : rateConversation(bff, holder, score, comment)),
     stop() {
       engine?.stop()
       release.abort()

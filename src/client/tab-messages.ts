@@ -3,7 +3,7 @@
  * What tabs say to each other on the channel. Another tab of the same origin is still another program
  * (another version of the widget, a page script), so every message is parsed like a socket frame.
  */
-import { parseGuestSession, parseServerFrame, parseTranscriptEntry, type GuestSession, type TranscriptEntry } from '../protocol'
+import { parseGuestSession, parseServerFrame, parseTranscriptEntry, type CreateGuestSessionBody, type GuestSession, type TranscriptEntry } from '../protocol'
 import { asObject, readField, readOneOf, readSeq, readString, type Fields } from '../protocol/read'
 import { readResumePoint, type ChatClientEvents } from './chat-client'
 import type { ConnectionState } from './connection'
@@ -27,7 +27,8 @@ export type LeaderMessage = RelayedEvent | Snapshot | { kind: 'leader' }
 /** Follower → leader. */
 export type Command =
   | { kind: 'hello' }
-  | { kind: 'start' }
+  | { kind: 'start'; profile?: CreateGuestSessionBody }
+  | { kind: 'newChat' }
   | { kind: 'send'; item: OutboxItem }
   | { kind: 'retry'; clientMessageId: string }
   | { kind: 'typing'; active: boolean }
@@ -104,16 +105,34 @@ export function parseLeaderMessage(raw: unknown): LeaderMessage | undefined {
   return { kind, session: session(readField(o, 'session')), resume: readResumePoint(readField(o, 'resume')), outbox: parseOutboxItems(readField(o, 'outbox')), connection }
 }
 
+/** A pre-chat profile from another tab: only string fields are kept; the BFF validates them in full. */
+function readProfile(raw: unknown): CreateGuestSessionBody | undefined {
+  const o = asObject(raw)
+  if (!o) return undefined
+  const profile: CreateGuestSessionBody = {}
+  const displayName = readString(o, 'displayName', 80)
+  const email = readString(o, 'email', 254)
+  const attrs = asObject(readField(o, 'attributes'))
+  if (displayName) profile.displayName = displayName
+  if (email) profile.email = email
+  if (attrs) profile.attributes = Object.fromEntries(Object.entries(attrs).filter((e): e is [string, string] => typeof e[1] === 'string'))
+  return profile
+}
+
 export function parseCommand(raw: unknown): Command | undefined {
   const o = asObject(raw)
   const kind = o && readString(o, 'kind', 16)
   if (!o) return undefined
   switch (kind) {
     case 'hello':
-    case 'start':
     case 'reconnect':
     case 'endChat':
+    case 'newChat':
       return { kind }
+    case 'start': {
+      const profile = readProfile(readField(o, 'profile'))
+      return profile ? { kind, profile } : { kind }
+    }
     case 'send': {
       const [item] = parseOutboxItems([readField(o, 'item')])
       return item && { kind, item }

@@ -50,11 +50,14 @@ export function useChatSocket(client: ChatClient, options: UseChatSocketOptions 
   ]
 
   if (win) {
+    chat.setVisible(win.document.visibilityState !== 'hidden')
     useEventListener(win, 'online', () => client.reconnect())
     useEventListener(win, 'offline', () => client.goOffline())
     useEventListener(win, 'pageshow', () => client.reconnect())
     useEventListener(win.document, 'visibilitychange', () => {
-      if (win.document.visibilityState === 'visible') client.reconnect()
+      const visible = win.document.visibilityState === 'visible'
+      chat.setVisible(visible)
+      if (visible) client.reconnect()
     })
   }
 

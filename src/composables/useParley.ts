@@ -3,12 +3,13 @@
  * Everything a chat UI needs, headless: creates the chat client, binds it to the stores, and returns
  * reactive state plus actions. `<ParleyChat>` is one UI on top of it; a host app can build its own.
  */
-import { tryOnScopeDispose } from '@vueuse/core'
+import { tryOnScopeDispose, useStorage } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
-import { inject, toValue, type MaybeRefOrGetter, type Ref } from 'vue'
-import { createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
+import { computed, inject, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
+import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
+import { memoryStorage } from '../client/storage'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
-import type { CreateGuestSessionBody } from '../protocol'
+import type { Availability, CreateGuestSessionBody, OfflineMessageBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
 import { useChatSocket } from './useChatSocket'
 import { useGuestSession } from './useGuestSession'
@@ -22,6 +23,8 @@ export interface UseParleyOptions {
   profile?: CreateGuestSessionBody
   /** Connect at once instead of on the first `open()`. @default false */
   immediate?: boolean
+  /** Ask for a profile (a pre-chat form) before the first conversation starts. @default false */
+  requireProfile?: boolean
 }
 
 export interface UseParleyReturn {
@@ -31,6 +34,20 @@ export interface UseParleyReturn {
   unread: Readonly<Ref<number>>
   isOpen: Readonly<Ref<boolean>>
   lastError: Readonly<Ref<{ code: string; message: string } | undefined>>
+  /** The conversation is over (read-only); `startNew()` begins another. */
+  ended: Readonly<Ref<boolean>>
+  /** Seen up to here before the panel opened (the "new messages" divider). */
+  newAfterSeq: Readonly<Ref<number | undefined>>
+  /** Business hours, checked when a guest without a conversation opens the panel. */
+  availability: Readonly<Ref<Availability | undefined>>
+  /** `requireProfile` and no conversation yet: show the pre-chat form and call `start(profile)`. */
+  needsProfile: Readonly<Ref<boolean>>
+  /** Start the conversation with this profile (from a pre-chat form). */
+  start(profile?: CreateGuestSessionBody): void
+  startNew(): Promise<void>
+  rate(score: number, comment?: string): Promise<void>
+  leaveOfflineMessage(body: OfflineMessageBody): Promise<void>
+  loadOlder(): Promise<boolean>
   open(): void
   close(): void
   send(text: string): void
@@ -58,8 +75,10 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
   const persist = options.persist ?? defaults?.persist ?? 'session'
 
   const chat = useChatStore()
-  const { holder } = useGuestSession()
+  const { holder, isActive } = useGuestSession()
   const storage = pickStorage(persist)
+  const keys = storageKeys()
+  const bff = createBffClient({ baseUrl: bffUrl })
   const client = createSharedChatClient({
     bffUrl,
     session: holder,
@@ -69,17 +88,47 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
   useChatSocket(client)
 
   let started = false
-  const start = (): void => {
+  const profileGiven = shallowRef(false)
+  const start = (profile?: CreateGuestSessionBody): void => {
+    if (profile) profileGiven.value = true
     if (started) return
     started = true
-    void client.start()
+    void client.start(profile ? { profile } : undefined)
   }
+  const hasConversation = (): boolean => isActive.value || Boolean(storage?.getItem(keys.session))
   // a returning guest (stored session) reconnects right away so unread counts work while closed
-  if (options.immediate || storage?.getItem(storageKeys().session)) start()
+  if (options.immediate || storage?.getItem(keys.session)) start()
+  const needsProfile = computed(() => Boolean(options.requireProfile) && !profileGiven.value && !isActive.value && !started)
+
+  // what the guest has seen survives a reload, so old replies do not count as unread again
+  // (`persist: 'none'` keeps it in memory: VueUse would fall back to localStorage)
+  const seen = useStorage(`${keys.session}:seen`, { conversationId: '', seq: 0 }, storage ?? memoryStorage())
+  watch(
+    () => chat.conversationId,
+    (id) => {
+      if (id && seen.value.conversationId === id && Number.isSafeInteger(seen.value.seq)) chat.restoreSeen(seen.value.seq)
+    },
+    { immediate: true },
+  )
+  watch(
+    () => chat.seenSeq,
+    (seq) => {
+      if (!chat.conversationId) return
+      seen.value = { conversationId: chat.conversationId, seq }
+      // the agent sees "Seen" once the guest has looked at the open panel
+      const lastTheirs = chat.entries.findLast((e) => e.seq <= seq && e.type === 'message' && e.role !== 'guest')
+      if (lastTheirs && chat.isOpen) client.markRead(lastTheirs.seq)
+    },
+  )
+
+  const availability = shallowRef<Availability | undefined>()
+  async function checkAvailability(): Promise<void> {
+    availability.value = await bff.availability().catch(() => ({ open: true, offlineMessages: false }))
+  }
 
   tryOnScopeDispose(() => client.stop())
 
-  const { items, connection, typing, unread, isOpen, lastError } = storeToRefs(chat)
+  const { items, connection, typing, unread, isOpen, lastError, ended, newAfterSeq } = storeToRefs(chat)
   return {
     items,
     connection,
@@ -87,15 +136,31 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     unread,
     isOpen,
     lastError,
+    ended,
+    newAfterSeq,
+    availability,
+    needsProfile,
+    start,
+    async startNew() {
+      chat.reset()
+      await client.startNew()
+    },
+    rate: (score, comment) => client.rate(score, comment),
+    leaveOfflineMessage: (body) => bff.leaveOfflineMessage(body),
+    loadOlder: () => client.loadOlder(),
     open() {
       chat.setOpen(true)
-      start()
+      if (hasConversation()) return start()
+      // a first conversation starts only inside business hours, and after the pre-chat form if there is one
+      void checkAvailability().then(() => {
+        if (availability.value?.open && !needsProfile.value && chat.isOpen) start()
+      })
     },
     close() {
       chat.setOpen(false)
     },
     send(text) {
-      start()
+      if (!needsProfile.value) start()
       chat.setError(undefined)
       client.send(text)
     },

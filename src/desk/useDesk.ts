@@ -118,6 +118,13 @@ export function useDesk(token: () => string | undefined) {
     if (selectedId.value) send({ type: 'end', conversationId: selectedId.value })
   }
 
+  function leave(agentName: string): void {
+    if (selectedId.value) send({ type: 'leave', conversationId: selectedId.value, agentName })
+  }
+
+  /** Unread guest messages over every open conversation (the page title shows it). */
+  const unreadTotal = computed(() => conversations.value.reduce((n, c) => n + (c.status === 'open' ? c.unread : 0), 0))
+
   function start(): void {
     stopped = false
     attempt = 0
@@ -130,5 +137,5 @@ export function useDesk(token: () => string | undefined) {
     ws?.close()
   })
 
-  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, start, open, reply, setTyping, end }
+  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, setTyping, end, leave }
 }

@@ -10,7 +10,7 @@
  * module with the panel (`parley-panel.js`), which it imports by URL, relative to its own.
  */
 import { ParleyElement } from './element'
-import type { EmbedOptions, PanelModule, ParleyApi } from './types'
+import type { EmbedOptions, PanelModule, ParleyApi, PreChatField } from './types'
 
 declare global {
   interface Window {
@@ -19,6 +19,14 @@ declare global {
 }
 
 const TAG = 'parley-chat'
+const LABELS: Record<string, string> = { displayName: 'Name', email: 'E-mail' }
+
+function preChatField(spec: string): PreChatField {
+  const [rawName = '', label] = spec.trim().split(':')
+  const required = rawName.endsWith('*')
+  const name = rawName.replace('*', '').trim()
+  return { name, label: label?.trim() || LABELS[name] || name, required }
+}
 
 function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   const d = script?.dataset ?? {}
@@ -28,6 +36,17 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   if (d.position === 'left' || d.position === 'right') options.position = d.position
   if (d.startOpen !== undefined) options.startOpen = d.startOpen !== 'false'
   if (d.persist === 'session' || d.persist === 'local' || d.persist === 'none') options.persist = d.persist
+  const on = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v !== 'false')
+  const rating = on(d.rating)
+  const titleUnread = on(d.titleUnread)
+  const sound = on(d.sound)
+  const notifications = on(d.notifications)
+  if (rating !== undefined) options.rating = rating
+  if (titleUnread !== undefined) options.titleUnread = titleUnread
+  if (sound !== undefined) options.sound = sound
+  if (notifications !== undefined) options.notifications = notifications
+  // data-pre-chat="displayName*, email*, orderId:Order number": a * marks a required field
+  if (d.preChat) options.preChat = { fields: d.preChat.split(',').map(preChatField).filter((f) => f.name) }
   // the nonce attribute is hidden from getAttribute once applied; the property keeps it
   const nonce = script?.nonce
   if (nonce) options.nonce = nonce

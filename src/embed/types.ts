@@ -4,7 +4,10 @@
  * both would make the bundler turn the launcher into an ES module with exports, and it must stay one
  * classic script.
  */
+import type { PreChatConfig, PreChatField } from '../components/pre-chat'
 import type { CreateGuestSessionBody, MessageFrame } from '../protocol'
+
+export type { PreChatConfig, PreChatField }
 
 export interface EmbedOptions {
   /** Base URL of the BFF. @default the origin the script was loaded from */
@@ -21,6 +24,16 @@ export interface EmbedOptions {
   persist?: 'session' | 'local' | 'none'
   /** Custom attributes for the next guest session (name, e-mail and anything your flows read). */
   profile?: CreateGuestSessionBody
+  /** A pre-chat form; `data-pre-chat="displayName*, email*, orderId:Order number"` (`*` = required). */
+  preChat?: PreChatConfig
+  /** Ask for a rating when the conversation ends. @default true */
+  rating?: boolean
+  /** Unread count in the page title. @default false */
+  titleUnread?: boolean
+  /** A short sound for unseen replies, with a mute switch. @default false */
+  sound?: boolean
+  /** Offer desktop notifications while the tab is hidden. @default false */
+  notifications?: boolean
   /** CSP nonce for the `<style>` fallback where constructable stylesheets are missing. @default the script tag's */
   nonce?: string
 }

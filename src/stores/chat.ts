@@ -45,8 +45,12 @@ export const useChatStore = defineStore('parley/chat', () => {
   const typing = shallowRef<TypingView | undefined>(undefined)
   const connection = shallowRef<ConnectionView>({ status: 'idle' })
   const isOpen = ref(false)
+  /** The page is in view (messages that arrive while it is hidden stay unread). */
+  const visible = ref(true)
   /** Highest seq the guest has seen with the panel open. */
   const seenSeq = ref(0)
+  /** While the panel is open: what was seen before it opened, for the "new messages" divider. */
+  const newAfterSeq = ref<number | undefined>(undefined)
   const lastError = shallowRef<{ code: string; message: string } | undefined>(undefined)
   /** Receipt marks: guest messages up to these seqs reached the contact centre / were read there. */
   const receipts = ref({ delivered: 0, read: 0 })
@@ -65,7 +69,7 @@ export const useChatStore = defineStore('parley/chat', () => {
     }
     if (!changed) return
     entries.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq)
-    if (isOpen.value) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+    markSeen()
     const last = incoming.at(-1)
     // a message from the typist ends their typing
     if (last?.type === 'message' && last.role !== 'guest') typing.value = undefined
@@ -73,7 +77,12 @@ export const useChatStore = defineStore('parley/chat', () => {
 
   function replace(all: readonly TranscriptEntry[]): void {
     entries.value = [...all].sort((a, b) => a.seq - b.seq)
-    seenSeq.value = isOpen.value ? (entries.value.at(-1)?.seq ?? 0) : Math.min(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+    seenSeq.value = Math.min(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+    markSeen()
+  }
+
+  function markSeen(): void {
+    if (isOpen.value && visible.value) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
   }
 
   function setPending(items: readonly PendingMessage[]): void {
@@ -93,15 +102,29 @@ export const useChatStore = defineStore('parley/chat', () => {
   }
 
   function setOpen(open: boolean): void {
+    if (open && !isOpen.value) newAfterSeq.value = unread.value > 0 ? seenSeq.value : undefined
+    if (!open) newAfterSeq.value = undefined
     isOpen.value = open
-    if (open) seenSeq.value = Math.max(seenSeq.value, entries.value.at(-1)?.seq ?? 0)
+    markSeen()
   }
 
-  /** A different conversation (a new session): receipt marks of the old one mean nothing here. */
+  function setVisible(shown: boolean): void {
+    visible.value = shown
+    markSeen()
+  }
+
+  /** Restore what was seen before a reload (the widget keeps it beside the session). */
+  function restoreSeen(seq: number): void {
+    seenSeq.value = Math.max(seenSeq.value, seq)
+  }
+
+  /** A different conversation (a new session): receipt marks and read state of the old one mean nothing here. */
   function setConversation(id: string | undefined): void {
     if (id === conversationId.value) return
+    const first = conversationId.value === undefined
     conversationId.value = id
     receipts.value = { delivered: 0, read: 0 }
+    if (!first) seenSeq.value = 0
   }
 
   function setReceipt(status: 'delivered' | 'read', upToSeq: number): void {
@@ -147,12 +170,15 @@ export const useChatStore = defineStore('parley/chat', () => {
   const unread = computed(
     () => entries.value.filter((e) => e.type === 'message' && e.role !== 'guest' && e.seq > seenSeq.value).length,
   )
+  /** The conversation is over: read-only, a new chat can be started. */
+  const ended = computed(() => entries.value.some((e) => e.type === 'event' && e.kind === 'conversation-ended'))
 
   function reset(): void {
     entries.value = []
     pending.value = []
     typing.value = undefined
     seenSeq.value = 0
+    newAfterSeq.value = undefined
     lastError.value = undefined
     receipts.value = { delivered: 0, read: 0 }
   }
@@ -163,7 +189,10 @@ export const useChatStore = defineStore('parley/chat', () => {
     typing,
     connection,
     isOpen,
+    visible,
     seenSeq,
+    newAfterSeq,
+    ended,
     lastError,
     receipts,
     conversationId,
@@ -176,6 +205,8 @@ export const useChatStore = defineStore('parley/chat', () => {
     clearTyping,
     setConnection,
     setOpen,
+    setVisible,
+    restoreSeen,
     setError,
     setReceipt,
     setConversation,

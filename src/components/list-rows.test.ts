@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import type { ChatItem } from '../stores/chat'
+import { dayLabel, listRows } from './list-rows'
+
+const msg = (seq: number, sentAt: string, role: 'guest' | 'agent' = 'agent'): ChatItem => ({ kind: 'message', key: `s${seq}`, role, text: `m${seq}`, sentAt, seq })
+
+describe('listRows', () => {
+  const now = new Date(2026, 10, 21, 15, 0)
+
+  it('puts a separator where the local day changes, with Today and Yesterday', () => {
+    const items = [msg(1, new Date(2026, 10, 19, 23, 50).toISOString()), msg(2, new Date(2026, 10, 20, 0, 10).toISOString()), msg(3, new Date(2026, 10, 21, 9).toISOString()), msg(4, new Date(2026, 10, 21, 10).toISOString())]
+    const rows = listRows(items, { now, locale: 'en-GB' })
+    expect(rows.map((r) => (r.kind === 'day' ? r.label : r.key))).toEqual([expect.stringMatching(/^Thursday,? 19 November 2026$/), 's1', 'Yesterday', 's2', 'Today', 's3', 's4'])
+  })
+
+  it('puts the "new messages" divider above the first message from the team after the mark', () => {
+    const t = new Date(2026, 10, 21, 9).toISOString()
+    const rows = listRows([msg(1, t), msg(2, t, 'guest'), msg(3, t, 'guest'), msg(4, t), msg(5, t)], { now, newAfterSeq: 2 })
+    expect(rows.map((r) => r.key)).toEqual([expect.stringMatching(/^day-/), 's1', 's2', 's3', 'new-messages', 's4', 's5'])
+    // nothing new: no divider
+    expect(listRows([msg(1, t)], { now, newAfterSeq: 1 }).some((r) => r.kind === 'divider')).toBe(false)
+    expect(listRows([msg(1, t)], { now }).some((r) => r.kind === 'divider')).toBe(false)
+  })
+
+  it("names older days in full, in the reader's locale", () => {
+    expect(dayLabel(new Date(2025, 11, 31, 12), now, 'en-GB')).toMatch(/^Wednesday,? 31 December 2025$/)
+    expect(dayLabel(new Date(2026, 10, 17, 12), now, 'de-DE')).toBe('Dienstag, 17. November 2026')
+  })
+})

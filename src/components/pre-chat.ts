@@ -1,0 +1,61 @@
+/**
+ * @module components/pre-chat
+ * The pre-chat form's fields and how their values become the guest session's profile: `displayName` and
+ * `email` are the session's own fields, every other field becomes a custom attribute of that name.
+ */
+import type { CreateGuestSessionBody } from '../protocol'
+
+export interface PreChatField {
+  /** `displayName`, `email`, or the name of a custom attribute (letters, digits, `_`, `.`, `-`). */
+  name: string
+  label: string
+  /** @default 'email' for `email`, else 'text' */
+  type?: 'text' | 'email' | 'tel' | 'textarea' | 'select'
+  /** The choices of a `select`: [value, label] pairs. */
+  options?: ReadonlyArray<readonly [string, string]>
+  /** @default false */
+  required?: boolean
+}
+
+export interface PreChatConfig {
+  fields: PreChatField[]
+  /** A line above the form. @default 'Before we start, tell us a little about you.' */
+  intro?: string
+}
+
+const MAX_LENGTH: Record<string, number> = { displayName: 80, email: 254, message: 4000 }
+export const maxLengthOf = (field: PreChatField): number => MAX_LENGTH[field.name] ?? 1000
+export const typeOf = (field: PreChatField): NonNullable<PreChatField['type']> => field.type ?? (field.name === 'email' ? 'email' : 'text')
+
+/** The offline form: a message and an address to answer, outside business hours. */
+export const OFFLINE_FIELDS: readonly PreChatField[] = [
+  { name: 'displayName', label: 'Your name' },
+  { name: 'email', label: 'E-mail', required: true },
+  { name: 'message', label: 'Message', type: 'textarea', required: true },
+]
+
+/** The rating form once a conversation has ended. */
+export const RATING_FIELDS: readonly PreChatField[] = [
+  {
+    name: 'score',
+    label: 'How was this conversation?',
+    type: 'select',
+    required: true,
+    options: [['5', '★★★★★ Excellent'], ['4', '★★★★ Good'], ['3', '★★★ Okay'], ['2', '★★ Poor'], ['1', '★ Very poor']],
+  },
+  { name: 'comment', label: 'Comment (optional)', type: 'textarea' },
+]
+
+export function toProfile(fields: readonly PreChatField[], values: Readonly<Record<string, string>>): CreateGuestSessionBody {
+  const profile: CreateGuestSessionBody = {}
+  const attributes: Record<string, string> = {}
+  for (const field of fields) {
+    const value = (values[field.name] ?? '').trim()
+    if (!value) continue
+    if (field.name === 'displayName') profile.displayName = value
+    else if (field.name === 'email') profile.email = value
+    else if (/^[A-Za-z0-9_.-]{1,64}$/.test(field.name)) attributes[field.name] = value
+  }
+  if (Object.keys(attributes).length) profile.attributes = attributes
+  return profile
+}

@@ -1,0 +1,93 @@
+/**
+ * @module composables/useAttention
+ * Getting the guest's attention for a reply they have not seen: the count in the page title, a short
+ * sound (only after the guest has interacted with the page, as browsers require, and never when muted),
+ * and a desktop notification while the tab is hidden, if the guest asked for them.
+ */
+import { tryOnScopeDispose, useEventListener, useLocalStorage } from '@vueuse/core'
+import { shallowRef, watch, type Ref } from 'vue'
+import type { MessageFrame } from '../protocol'
+
+export interface AttentionOptions {
+  /** Prefix the page title with the unread count, e.g. "(2) Shop". @default false */
+  title?: boolean
+  /** Play a short sound for a new reply (the guest can mute it). @default false */
+  sound?: boolean
+  /** Offer desktop notifications for replies while the tab is hidden. @default false */
+  notifications?: boolean
+}
+
+export interface UseAttentionReturn {
+  muted: Ref<boolean>
+  /** The guest opted in and the browser allowed it. */
+  notifying: Readonly<Ref<boolean>>
+  /** Notifications are configured and the browser has them. */
+  canNotify: boolean
+  /** Ask the browser's permission (from a click) and turn notifications on or off. */
+  setNotifying(on: boolean): Promise<void>
+  /** A new reply arrived: sound and notification, as configured. */
+  alert(message: MessageFrame, panelOpen: boolean): void
+}
+
+export function useAttention(options: AttentionOptions, unread: Ref<number>, onNotificationClick: () => void): UseAttentionReturn {
+  const doc = typeof document === 'undefined' ? undefined : document
+  const muted = useLocalStorage('parley:muted', false)
+  const canNotify = Boolean(options.notifications) && typeof Notification !== 'undefined'
+  const optedIn = useLocalStorage('parley:notify', false)
+  const notifying = shallowRef(canNotify && Notification.permission === 'granted' && optedIn.value)
+
+  if (options.title && doc) {
+    const base = doc.title
+    watch(unread, (n) => (doc.title = n > 0 ? `(${n > 99 ? '99+' : n}) ${base}` : base), { immediate: true })
+    tryOnScopeDispose(() => (doc.title = base))
+  }
+
+  let gestured = false
+  let audio: AudioContext | undefined
+  if (options.sound && typeof window !== 'undefined') {
+    const mark = (): void => {
+      gestured = true
+    }
+    useEventListener(window, 'pointerdown', mark, { capture: true, passive: true })
+    useEventListener(window, 'keydown', mark, { capture: true, passive: true })
+  }
+
+  function beep(): void {
+    if (!options.sound || muted.value || !gestured || typeof AudioContext === 'undefined') return
+    audio ??= new AudioContext()
+    const osc = audio.createOscillator()
+    const gain = audio.createGain()
+    osc.frequency.value = 880
+    gain.gain.setValueAtTime(0.08, audio.currentTime)
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.18)
+    osc.connect(gain).connect(audio.destination)
+    osc.start()
+    osc.stop(audio.currentTime + 0.2)
+  }
+  tryOnScopeDispose(() => void audio?.close())
+
+  return {
+    muted,
+    notifying,
+    canNotify,
+    async setNotifying(on) {
+      if (!canNotify) return
+      if (on && Notification.permission !== 'granted') await Notification.requestPermission()
+      optedIn.value = notifying.value = on && Notification.permission === 'granted'
+    },
+    alert(message, panelOpen) {
+      const hidden = doc?.visibilityState === 'hidden'
+      if (!panelOpen || hidden) beep()
+      if (notifying.value && hidden) {
+        const who = message.author?.name ?? (message.role === 'bot' ? 'Bot' : 'Agent')
+        // the text as plain text: notifications do not render markup
+        const n = new Notification(`New message from ${who}`, { body: message.text.slice(0, 140), tag: 'parley-reply' })
+        n.onclick = () => {
+          window.focus()
+          onNotificationClick()
+          n.close()
+        }
+      }
+    },
+  }
+}
