@@ -35,7 +35,7 @@ export default defineConfig(({ mode }): UserConfig => {
           emptyOutDir: false, // the type declarations (vue-tsc) land here too
           cssCodeSplit: false,
           lib: { entry: { index: 'src/index.ts', client: 'src/client/index.ts' }, formats: ['es'], cssFileName: 'style' },
-          rolldownOptions: { external: ['vue', 'pinia', '@vueuse/core', /^@vue\//], output: { minify: true } },
+          rolldownOptions: { external: ['vue', 'pinia', '@vueuse/core', /^@vue\//], preserveEntrySignatures: 'allow-extension', output: { minify: true } },
           minify: true,
         },
       }

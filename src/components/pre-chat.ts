@@ -23,9 +23,10 @@ export interface PreChatConfig {
   intro?: string
 }
 
-const MAX_LENGTH: Record<string, number> = { displayName: 80, email: 254, message: 4000 }
-export const maxLengthOf = (field: PreChatField): number => MAX_LENGTH[field.name] ?? 1000
-export const typeOf = (field: PreChatField): NonNullable<PreChatField['type']> => field.type ?? (field.name === 'email' ? 'email' : 'text')
+/** Each field's `maxlength`: the BFF's own limits for the session fields and the offline message. */
+export const MAX_LENGTH: Readonly<Record<string, number>> = { displayName: 80, email: 254, message: 4000 }
+/** Default `maxlength` of a custom attribute. */
+export const MAX_ATTRIBUTE_LENGTH = 1000
 
 /** The offline form: a message and an address to answer, outside business hours. */
 export const OFFLINE_FIELDS: readonly PreChatField[] = [

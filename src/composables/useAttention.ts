@@ -4,7 +4,7 @@
  * sound (only after the guest has interacted with the page, as browsers require, and never when muted),
  * and a desktop notification while the tab is hidden, if the guest asked for them.
  */
-import { tryOnScopeDispose, useEventListener, useLocalStorage } from '@vueuse/core'
+import { tryOnScopeDispose, useLocalStorage } from '@vueuse/core'
 import { shallowRef, watch, type Ref } from 'vue'
 import type { MessageFrame } from '../protocol'
 
@@ -42,18 +42,10 @@ export function useAttention(options: AttentionOptions, unread: Ref<number>, onN
     tryOnScopeDispose(() => (doc.title = base))
   }
 
-  let gestured = false
   let audio: AudioContext | undefined
-  if (options.sound && typeof window !== 'undefined') {
-    const mark = (): void => {
-      gestured = true
-    }
-    useEventListener(window, 'pointerdown', mark, { capture: true, passive: true })
-    useEventListener(window, 'keydown', mark, { capture: true, passive: true })
-  }
-
   function beep(): void {
-    if (!options.sound || muted.value || !gestured || typeof AudioContext === 'undefined') return
+    // browsers only let a page play sound once the visitor has interacted with it
+    if (!options.sound || muted.value || !navigator.userActivation?.hasBeenActive || typeof AudioContext === 'undefined') return
     audio ??= new AudioContext()
     const osc = audio.createOscillator()
     const gain = audio.createGain()
