@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { displayText } from '../protocol/display-text'
 import { linkify } from './linkify'
 
 describe('linkify', () => {
@@ -20,5 +21,9 @@ describe('linkify', () => {
   it('does not turn markup into anything but text', () => {
     const parts = linkify('<img src=x onerror=alert(1)>')
     expect(parts).toEqual([{ kind: 'text', text: '<img src=x onerror=alert(1)>' }])
+  })
+  it('cannot reverse what a link shows: an override inside a URL is gone before linkify', () => {
+    const parts = linkify(displayText('https://example.com/\u202Egpj.exe'))
+    expect(parts).toEqual([{ kind: 'link', text: 'https://example.com/gpj.exe', href: 'https://example.com/gpj.exe' }])
   })
 })

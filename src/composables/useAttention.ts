@@ -6,6 +6,7 @@
  */
 import { tryOnScopeDispose, useLocalStorage } from '@vueuse/core'
 import { shallowRef, watch, type Ref } from 'vue'
+import { authorName } from '../protocol/display-text'
 import type { MessageFrame } from '../protocol'
 
 export interface AttentionOptions {
@@ -71,7 +72,7 @@ export function useAttention(options: AttentionOptions, unread: Ref<number>, onN
       const hidden = doc?.visibilityState === 'hidden'
       if (!panelOpen || hidden) beep()
       if (notifying.value && hidden) {
-        const who = message.author?.name ?? (message.role === 'bot' ? 'Bot' : 'Agent')
+        const who = authorName(message)
         // the text as plain text: notifications do not render markup
         const n = new Notification(`New message from ${who}`, { body: message.text.slice(0, 140), tag: 'parley-reply' })
         n.onclick = () => {

@@ -145,9 +145,10 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       chat.reset()
       await client.startNew()
     },
-    rate: (score, comment) => client.rate(score, comment),
-    leaveOfflineMessage: (body) => bff.leaveOfflineMessage(body),
-    loadOlder: () => client.loadOlder(),
+    // the client and bff objects are closures, not classes: their methods need no `this`
+    rate: client.rate,
+    leaveOfflineMessage: bff.leaveOfflineMessage,
+    loadOlder: client.loadOlder,
     open() {
       chat.setOpen(true)
       if (hasConversation()) return start()
@@ -164,13 +165,15 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       chat.setError(undefined)
       client.send(text)
     },
-    retry: (id) => client.retry(id),
-    setTyping: (active) => client.setTyping(active),
-    reconnect: () => client.reconnect(),
+    retry: client.retry,
+    setTyping: client.setTyping,
+    reconnect: client.reconnect,
     async endChat() {
       await client.endChat()
       chat.reset()
       started = false
+      // "clear this device": the read mark goes with the conversation (VueUse removes the key on null)
+      seen.value = null
     },
     client,
   }

@@ -5,6 +5,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import { authorName } from '../protocol/display-text'
 import type { Author, EventKind, OutboxItem, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
 
 /** Connection status as the UI needs it (mirrors `ConnectionState` of the client without importing it). */
@@ -90,7 +91,7 @@ export const useChatStore = defineStore('parley/chat', () => {
   }
 
   function setTyping(frame: ServerTypingFrame): void {
-    typing.value = frame.active ? { role: frame.role, name: frame.author?.name ?? (frame.role === 'bot' ? 'Bot' : 'Agent') } : undefined
+    typing.value = frame.active ? { role: frame.role, name: authorName(frame) } : undefined
   }
 
   function clearTyping(): void {

@@ -1,5 +1,5 @@
 /**
- * @module components/display-text
+ * @module protocol/display-text
  * What untrusted text looks like on screen. Explicit bidi embeddings, overrides and isolates
  * (U+202A–U+202E, U+2066–U+2069) are dropped so a message cannot reverse a link or run into the text
  * around it ("Trojan Source" spoofing); the data itself is stored and sent unchanged. The implicit marks
@@ -9,4 +9,9 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g
 
 export function displayText(text: string): string {
   return text.replace(BIDI_CONTROLS, '')
+}
+
+/** Who wrote a message or is typing, ready for the screen: the author's name, else "Bot" or "Agent". */
+export function authorName(from: { role: string; author?: { name: string } | undefined }): string {
+  return displayText(from.author?.name ?? (from.role === 'bot' ? 'Bot' : 'Agent'))
 }

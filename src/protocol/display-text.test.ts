@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { displayText } from './display-text'
-import { linkify } from './linkify'
+import { authorName, displayText } from './display-text'
 
 describe('displayText', () => {
   it('drops bidi overrides, embeddings and isolates', () => {
@@ -10,8 +9,9 @@ describe('displayText', () => {
     const text = 'שלום \u200Fعربي\u200E \u061C 👩‍👩‍👧 e\u0301'
     expect(displayText(text)).toBe(text)
   })
-  it('cannot reverse what a link shows: an override inside a URL is gone before linkify', () => {
-    const parts = linkify(displayText('https://example.com/\u202Egpj.exe'))
-    expect(parts).toEqual([{ kind: 'link', text: 'https://example.com/gpj.exe', href: 'https://example.com/gpj.exe' }])
+  it('names the author, else the role, without bidi controls', () => {
+    expect(authorName({ role: 'agent', author: { name: 'Ada\u202E' } })).toBe('Ada')
+    expect(authorName({ role: 'bot' })).toBe('Bot')
+    expect(authorName({ role: 'agent' })).toBe('Agent')
   })
 })
