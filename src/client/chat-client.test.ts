@@ -42,6 +42,17 @@ describe('createChatClient', () => {
     client.stop()
   })
 
+  it('keeps a limit on typing updates (no message id) from the guest, but shows other errors', async () => {
+    const { client, s } = await readyClient()
+    const errors: string[] = []
+    client.on('error', (e) => errors.push(e.code))
+    s?.receive({ type: 'error', code: 'rate_limited', message: 'Typing updates are limited.', retryAfterMs: 800 })
+    s?.receive({ type: 'error', code: 'internal', message: 'Something went wrong.' })
+    await flush()
+    expect(errors).toEqual(['internal'])
+    client.stop()
+  })
+
   it('shows upstream_error as failed', async () => {
     const { client, s, outbox } = await readyClient()
     client.send('hello')

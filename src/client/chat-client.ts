@@ -287,8 +287,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       }, frame.retryAfterMs ?? 1000)
       return
     }
-    // a refused in-band token changes nothing now: the server closes with 4001 at expiry and we refresh then
-    if (frame.code === 'unauthorized') return
+    // a refused in-band token changes nothing now: the server closes with 4001 at expiry and we refresh then;
+    // a limit without a message id is on typing updates, which are advisory: nothing to tell the guest
+    if (frame.code === 'unauthorized' || (!id && frame.code === 'rate_limited')) return
     if (id) outbox.fail(id, frame.message)
     events.emit('error', { code: frame.code, message: frame.message })
   }

@@ -29,6 +29,20 @@ export function useDesk(token: () => string | undefined) {
   let retry: ReturnType<typeof setTimeout> | undefined
   let stopped = false
 
+  /** A guest's "typing" lapses without a refresh (the widget repeats it every 3 s while they type) or with their message. */
+  const TYPING_LAPSE_MS = 6_000
+  const typingTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  function setGuestTyping(conversationId: string, active: boolean): void {
+    clearTimeout(typingTimers.get(conversationId))
+    typingTimers.delete(conversationId)
+    if (active) typingTimers.set(conversationId, setTimeout(() => setGuestTyping(conversationId, false), TYPING_LAPSE_MS))
+    if (active === guestTyping.value.has(conversationId)) return
+    const next = new Set(guestTyping.value)
+    if (active) next.add(conversationId)
+    else next.delete(conversationId)
+    guestTyping.value = next
+  }
+
   const selected = computed(() => conversations.value.find((c) => c.id === selectedId.value))
 
   function upsert(summary: ConversationSummary): void {
@@ -68,18 +82,14 @@ export function useDesk(token: () => string | undefined) {
           if (frame.conversationId === selectedId.value) transcript.value = frame.entries
           return
         case 'entry':
+          if (frame.entry.type === 'message' && frame.entry.role === 'guest') setGuestTyping(frame.conversationId, false)
           if (frame.conversationId !== selectedId.value) return
           if (!transcript.value.some((e) => e.seq === frame.entry.seq)) transcript.value = [...transcript.value, frame.entry]
           // the agent is looking at it: mark it read
           if (frame.entry.type === 'message' && frame.entry.role === 'guest') send({ type: 'open', conversationId: frame.conversationId })
           return
-        case 'guest-typing': {
-          const next = new Set(guestTyping.value)
-          if (frame.active) next.add(frame.conversationId)
-          else next.delete(frame.conversationId)
-          guestTyping.value = next
-          return
-        }
+        case 'guest-typing':
+          return setGuestTyping(frame.conversationId, frame.active)
         case 'error':
           notice.value = frame.message
           return
@@ -134,6 +144,7 @@ export function useDesk(token: () => string | undefined) {
   tryOnScopeDispose(() => {
     stopped = true
     clearTimeout(retry)
+    for (const timer of typingTimers.values()) clearTimeout(timer)
     ws?.close()
   })
 

@@ -47,8 +47,12 @@ test('typing both ways, message states up to read, Seen at the desk, agent left'
   await expect(mine).toContainText('Read')
 
   // the guest types: the desk shows it
-  await guest.getByRole('textbox', { name: 'Message' }).pressSequentially('he')
+  await guest.getByRole('textbox', { name: 'Message' }).pressSequentially('Is it insured')
   await expect(agent.getByRole('status').filter({ hasText: 'is typing…' })).toBeVisible()
+  // the message ends the typing line at the desk
+  await guest.getByRole('textbox', { name: 'Message' }).press('Enter')
+  await expect(agent.getByRole('log', { name: 'Transcript' })).toContainText('Is it insured')
+  await expect(agent.getByRole('status').filter({ hasText: 'is typing…' })).toHaveCount(0)
   // the agent types: the widget names them in a status line
   await agent.getByRole('textbox', { name: 'Reply' }).pressSequentially('On')
   await expect(guest.getByRole('status').filter({ hasText: 'Ada is typing…' })).toBeVisible()
