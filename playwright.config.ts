@@ -12,6 +12,8 @@ export const E2E_PROXY_PORT = E2E_PORT + 1
 export const E2E_RESTART_PORT = E2E_PORT + 3
 /** A BFF with the Genesys upstream, pointed at the simulator. */
 export const E2E_GENESYS_PORT = E2E_PORT + 4
+/** A BFF whose business hours are over while the test runs. */
+export const E2E_HOURS_PORT = E2E_PORT + 5
 
 export default defineConfig({
   testDir: 'tests',

@@ -32,7 +32,7 @@ export const MAX_ATTRIBUTE_LENGTH = 1000
 export const OFFLINE_FIELDS: readonly PreChatField[] = [
   { name: 'displayName', label: 'Your name' },
   { name: 'email', label: 'E-mail', required: true },
-  { name: 'message', label: 'Message', type: 'textarea', required: true },
+  { name: 'message', label: 'Your message', type: 'textarea', required: true },
 ]
 
 /** The rating form once a conversation has ended. */

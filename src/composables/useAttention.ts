@@ -4,8 +4,8 @@
  * sound (only after the guest has interacted with the page, as browsers require, and never when muted),
  * and a desktop notification while the tab is hidden, if the guest asked for them.
  */
-import { tryOnScopeDispose, useLocalStorage } from '@vueuse/core'
-import { shallowRef, watch, type Ref } from 'vue'
+import { tryOnScopeDispose, useLocalStorage, useTitle } from '@vueuse/core'
+import { shallowRef, type Ref } from 'vue'
 import { authorName } from '../protocol/display-text'
 import type { MessageFrame } from '../protocol'
 
@@ -39,8 +39,8 @@ export function useAttention(options: AttentionOptions, unread: Ref<number>, onN
 
   if (options.title && doc) {
     const base = doc.title
-    watch(unread, (n) => (doc.title = n > 0 ? `(${n > 99 ? '99+' : n}) ${base}` : base), { immediate: true })
-    tryOnScopeDispose(() => (doc.title = base))
+    // VueUse puts the page's own title back when the widget goes away
+    useTitle(() => (unread.value > 0 ? `(${unread.value > 99 ? '99+' : unread.value}) ${base}` : base))
   }
 
   let audio: AudioContext | undefined
