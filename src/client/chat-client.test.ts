@@ -53,6 +53,24 @@ describe('createChatClient', () => {
     client.stop()
   })
 
+  it('creates the session with a pre-chat profile, and forgets it with endChat', async () => {
+    const { fetch } = fakeBff()
+    const { factory, sockets } = fakeSocketFactory()
+    const client = createChatClient({ bffUrl: 'http://bff', fetch, WebSocket: factory })
+    const bodies = () =>
+      fetch.mock.calls.filter(([url]) => String(url).endsWith('/api/guest-sessions')).map(([, init]) => (init?.body === undefined ? undefined : String(init.body)))
+    await client.start({ profile: { displayName: 'Pia', attributes: { orderId: 'A-1' } } })
+    await flush()
+    expect(bodies()).toEqual([JSON.stringify({ displayName: 'Pia', attributes: { orderId: 'A-1' } })])
+    sockets[0]?.open()
+    await client.endChat()
+    await client.start()
+    await flush()
+    expect(bodies()).toHaveLength(2)
+    expect(bodies()[1]).not.toContain('Pia')
+    client.stop()
+  })
+
   it('shows upstream_error as failed', async () => {
     const { client, s, outbox } = await readyClient()
     client.send('hello')

@@ -371,6 +371,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       connection.stop()
       if (session) await bff.endSession(session.guestToken).catch(report)
       forget()
+      // a pre-chat profile goes too: this device keeps nothing about the guest
+      profile = options.profile
     },
     async startNew() {
       connection.stop()

@@ -172,6 +172,8 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       await client.endChat()
       chat.reset()
       started = false
+      // the next conversation asks for the pre-chat details again
+      profileGiven.value = false
       // "clear this device": the read mark goes with the conversation (VueUse removes the key on null)
       seen.value = null
     },

@@ -20,6 +20,8 @@ declare global {
 
 const TAG = 'parley-chat'
 const LABELS: Record<string, string> = { displayName: 'Name', email: 'E-mail' }
+/** The boolean options, as `data-start-open`, `data-rating`, `data-title-unread`, `data-sound`, `data-notifications`. */
+const FLAGS = ['startOpen', 'rating', 'titleUnread', 'sound', 'notifications'] as const
 
 function preChatField(spec: string): PreChatField {
   const [rawName = '', label] = spec.trim().split(':')
@@ -34,17 +36,12 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   if (d.title) options.title = d.title
   if (d.greeting) options.greeting = d.greeting
   if (d.position === 'left' || d.position === 'right') options.position = d.position
-  if (d.startOpen !== undefined) options.startOpen = d.startOpen !== 'false'
   if (d.persist === 'session' || d.persist === 'local' || d.persist === 'none') options.persist = d.persist
-  const on = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v !== 'false')
-  const rating = on(d.rating)
-  const titleUnread = on(d.titleUnread)
-  const sound = on(d.sound)
-  const notifications = on(d.notifications)
-  if (rating !== undefined) options.rating = rating
-  if (titleUnread !== undefined) options.titleUnread = titleUnread
-  if (sound !== undefined) options.sound = sound
-  if (notifications !== undefined) options.notifications = notifications
+  // switches: present (any value but "false") turns on, "false" turns off, absent keeps the default
+  for (const flag of FLAGS) {
+    const value = d[flag]
+    if (value !== undefined) options[flag] = value !== 'false'
+  }
   // data-pre-chat="displayName*, email*, orderId:Order number": a * marks a required field
   if (d.preChat) options.preChat = { fields: d.preChat.split(',').map(preChatField).filter((f) => f.name) }
   // the nonce attribute is hidden from getAttribute once applied; the property keeps it

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { expect, test, type Page } from '@playwright/test'
+import { E2E_DESK_TOKEN } from '../../playwright.config'
 import type { ParleyApi } from '../../src/embed/types'
 
 declare global {
@@ -193,4 +194,59 @@ test('on a hostile page under a strict CSP the widget looks right and works, and
   await expect(page.locator('#host-button')).toHaveText('host button 1')
   expect(await hostLayout(page)).toEqual(layoutWithout)
   expect(w.problems).toEqual([])
+})
+
+test('data attributes: a pre-chat form from data-pre-chat, the unread count in the title, no rating with data-rating="false"', async ({ browser }) => {
+  const deskContext = await browser.newContext()
+  const desk = await deskContext.newPage()
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const w = await watchPage(page)
+  await page.route('**/conversation-features.html', (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Shop</h1>
+        <script src="/embed/parley.js" data-title="Support" data-pre-chat="displayName*, email, orderId:Order number"
+          data-title-unread data-rating="false"></script></body></html>`,
+    }),
+  )
+  await page.goto('/conversation-features.html')
+  await page.getByRole('button', { name: 'Open chat', exact: true }).click()
+  const name = page.getByRole('textbox', { name: 'Name' })
+  await expect(name).toBeFocused()
+  await expect(name).toHaveAttribute('required', '')
+  await expect(page.getByRole('textbox', { name: 'E-mail' })).not.toHaveAttribute('required')
+  await page.getByRole('textbox', { name: 'Order number' }).fill('B-2002')
+  await page.getByRole('button', { name: 'Start chat' }).click()
+  // the name is required: still the form
+  await expect(page.getByRole('button', { name: 'Start chat' })).toBeVisible()
+  await name.fill('Embed guest')
+  await page.getByRole('button', { name: 'Start chat' }).click()
+  const log = page.getByRole('log', { name: 'Messages' })
+  await expect(log).toContainText("I'm the Parley demo bot")
+
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.fill('Is size 44 in stock? (attributes)')
+  await box.press('Enter')
+  await page.getByRole('button', { name: 'Close chat' }).click()
+  // the bot's reply arrives while the panel is closed
+  await expect(page).toHaveTitle('(1) Shop')
+  await page.getByRole('button', { name: 'Open chat, 1 unread' }).click()
+  await expect(page).toHaveTitle('Shop')
+
+  // the agent ends it: no rating form, only a new start
+  await desk.goto(`/desk#token=${E2E_DESK_TOKEN}`)
+  await desk.getByRole('button').filter({ hasText: 'Embed guest' }).click()
+  await expect(desk.getByRole('region', { name: 'About the guest' })).toContainText('B-2002')
+  await desk.getByRole('button', { name: 'End conversation' }).click()
+  await expect(page.getByText('This conversation has ended.')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Start a new chat' })).toBeVisible()
+  await expect(page.getByRole('combobox')).toHaveCount(0)
+
+  // cleared from this device: the next conversation asks for the details again
+  await page.evaluate(() => window.Parley?.endChat())
+  await expect(page.getByRole('button', { name: 'Start chat' })).toBeVisible()
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveValue('')
+  expect(w.problems).toEqual([])
+  await Promise.all([context.close(), deskContext.close()])
 })
