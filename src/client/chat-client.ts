@@ -119,7 +119,7 @@ const REFRESH_MARGIN_MS = 60_000
 /** `rate()` of the engine and of a follower tab: both hold the session, the rating is plain HTTP. */
 export async function rateConversation(bff: BffClient, holder: SessionHolder, score: number, comment?: string): Promise<void> {
   const session = holder.get()
-  if (!session) throw new BffError('There is no conversation to rate.', 0, 'no_session')
+  if (!session) throw new BffError('No conversation.', 0, 'no_session')
   await bff.rate(session.guestToken, comment ? { score, comment } : { score })
 }
 

@@ -36,6 +36,8 @@ test('outside business hours a guest leaves a message; the desk gets it with the
   // no composer, no chat: the offline form instead
   await expect(page.getByPlaceholder('Write a message…')).toHaveCount(0)
   await expect(page.getByRole('textbox', { name: 'Your name' })).toBeFocused()
+  // the shared form styles apply (padded, one column)
+  expect(await page.locator('form.parley-form').evaluate((el) => [getComputedStyle(el).paddingTop, getComputedStyle(el).flexDirection])).toEqual(['16px', 'column'])
   const text = `Do you ship to Norway? ${Date.now()}`
   await page.getByRole('textbox', { name: 'Your name' }).fill('Ola')
   await page.getByRole('textbox', { name: 'E-mail' }).fill('ola at example')
