@@ -35,6 +35,25 @@ describe('MessageBubble', () => {
     await w.get('button').trigger('click')
     expect(w.emitted('retry')).toEqual([['c1']])
   })
+
+  it.each([
+    ['sending', 'Sending…'],
+    ['sent', 'Sent'],
+    ['delivered', 'Delivered'],
+    ['read', 'Read'],
+  ] as const)('shows the %s state of a guest message as an icon and the word', (status, word) => {
+    const w = mount(MessageBubble, { props: { item: { ...base, role: 'guest', text: 'x', status } } })
+    expect(w.get('.parley-status').text()).toBe(word)
+    expect(w.get('.parley-status svg path').attributes('d')).toBeTruthy()
+    expect(w.get('.parley-row').attributes('data-status')).toBe(status)
+    expect(w.find('button').exists()).toBe(false)
+  })
+
+  it('shows no state under agent and bot messages', () => {
+    const w = mount(MessageBubble, { props: { item: { ...base, role: 'bot', text: 'x' } } })
+    expect(w.find('.parley-status').exists()).toBe(false)
+    expect(w.text()).toContain('Bot')
+  })
 })
 
 describe('ChatLauncher', () => {

@@ -68,4 +68,50 @@ describe('parley/chat', () => {
     chat.receive([msg(1, 'agent', 'done')])
     expect(chat.typing).toBeUndefined()
   })
+
+  it('keeps replies unread while the tab is hidden, even with the panel open', () => {
+    const chat = useChatStore()
+    chat.setOpen(true)
+    chat.setVisible(false)
+    chat.receive([msg(1, 'agent', 'while away')])
+    expect(chat.unread).toBe(1)
+    chat.setVisible(true)
+    expect(chat.unread).toBe(0)
+    expect(chat.seenSeq).toBe(1)
+  })
+
+  it('marks where the new messages start when the panel opens with unread ones, and forgets it on close', () => {
+    const chat = useChatStore()
+    chat.setOpen(true)
+    expect(chat.newAfterSeq).toBeUndefined() // nothing unread: no divider
+    chat.receive([msg(1, 'bot', 'hello')])
+    chat.setOpen(false)
+    chat.receive([msg(2, 'guest', 'q', 'c'), msg(3, 'agent', 'a1'), msg(4, 'agent', 'a2')])
+    chat.setOpen(true)
+    expect(chat.newAfterSeq).toBe(1)
+    chat.setOpen(false)
+    expect(chat.newAfterSeq).toBeUndefined()
+  })
+
+  it('restores what was seen before a reload, never backwards, and starts over for another conversation', () => {
+    const chat = useChatStore()
+    chat.setConversation('c1')
+    chat.receive([msg(1, 'bot', 'a'), msg(2, 'agent', 'b'), msg(3, 'agent', 'c')])
+    chat.restoreSeen(2)
+    expect(chat.unread).toBe(1)
+    chat.restoreSeen(1)
+    expect(chat.seenSeq).toBe(2)
+    chat.setConversation('c2')
+    expect(chat.seenSeq).toBe(0)
+  })
+
+  it('is ended once the conversation-ended event is in the transcript', () => {
+    const chat = useChatStore()
+    chat.receive([msg(1, 'agent', 'bye')])
+    expect(chat.ended).toBe(false)
+    chat.receive([{ type: 'event', kind: 'conversation-ended', seq: 2, id: 'e2', at: '2026-01-01T00:00:01.000Z' }])
+    expect(chat.ended).toBe(true)
+    chat.reset()
+    expect(chat.ended).toBe(false)
+  })
 })

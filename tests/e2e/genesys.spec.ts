@@ -52,11 +52,28 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   sim.agentSays(token, 'Yes, size 44 is in stock.', { nickname: 'Ada' })
   await expect(log).toContainText('Yes, size 44 is in stock.')
 
+  // the guest types: Genesys gets a Typing event
+  await box.pressSequentially('Tha')
+  await expect.poll(() => sim.requests.some((r) => r.action === 'onMessage' && JSON.stringify(r.frame).includes('"Typing"'))).toBe(true)
+  await box.fill('')
+
   // the agent ends the conversation read-only
   sim.presence(token, 'Disconnect', true)
   await expect(log).toContainText('The conversation has ended')
+  // the rating is the BFF's own, and works with Genesys too
+  await page.getByRole('combobox', { name: 'How was this conversation?' }).selectOption('5')
+  await page.getByRole('button', { name: 'Send rating' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Thanks for your feedback!' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Start a new chat' })).toBeVisible()
 
   expect(sim.only().messages.filter((m) => m.direction === 'Inbound').map((m) => m.text)).toEqual(['Is size 44 in stock?'])
   expect(seen.length).toBeGreaterThan(0)
   for (const text of seen) expect(text).not.toContain(token)
+
+  // a new chat is a new Genesys session
+  await page.getByRole('button', { name: 'Start a new chat' }).click()
+  await expect(log).not.toContainText('Yes, size 44 is in stock.')
+  await box.fill('A new question')
+  await box.press('Enter')
+  await expect(log).toContainText('Thanks! About "A new question": let me check.')
 })
