@@ -3,7 +3,7 @@
  * What tabs say to each other on the channel. Another tab of the same origin is still another program
  * (another version of the widget, a page script), so every message is parsed like a socket frame.
  */
-import { parseGuestSession, parseServerFrame, parseTranscriptEntry, type CreateGuestSessionBody, type GuestSession, type TranscriptEntry } from '../protocol'
+import { MAX_DISPLAY_NAME, MAX_EMAIL, parseGuestSession, parseServerFrame, parseTranscriptEntry, type CreateGuestSessionBody, type GuestSession, type TranscriptEntry } from '../protocol'
 import { asObject, readField, readOneOf, readSeq, readString, type Fields } from '../protocol/read'
 import { readResumePoint, type ChatClientEvents } from './chat-client'
 import type { ConnectionState } from './connection'
@@ -110,8 +110,8 @@ function readProfile(raw: unknown): CreateGuestSessionBody | undefined {
   const o = asObject(raw)
   if (!o) return undefined
   const profile: CreateGuestSessionBody = {}
-  const displayName = readString(o, 'displayName', 80)
-  const email = readString(o, 'email', 254)
+  const displayName = readString(o, 'displayName', MAX_DISPLAY_NAME)
+  const email = readString(o, 'email', MAX_EMAIL)
   const attrs = asObject(readField(o, 'attributes'))
   if (displayName) profile.displayName = displayName
   if (email) profile.email = email

@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import FieldsForm from './FieldsForm.vue'
-import { OFFLINE_FIELDS, RATING_FIELDS, toProfile, type PreChatField } from './pre-chat'
+import { OFFLINE_FIELDS, RATING_FIELDS } from './pre-chat'
 
 function deferred(): { promise: Promise<void>; resolve(): void; reject(): void } {
   let resolve = (): void => undefined
@@ -64,22 +64,5 @@ describe('FieldsForm', () => {
     attempt = deferred()
     await w.get('form').trigger('submit')
     expect(w.find('[role="alert"]').exists()).toBe(false)
-  })
-})
-
-describe('toProfile', () => {
-  const fields: PreChatField[] = [
-    { name: 'displayName', label: 'Name' },
-    { name: 'email', label: 'E-mail' },
-    { name: 'orderId', label: 'Order number' },
-    { name: 'bad name!', label: 'Not an attribute name' },
-  ]
-  it('maps the session fields, makes the others attributes and leaves out blanks and bad names', () => {
-    expect(toProfile(fields, { displayName: ' Pia ', email: 'pia@example.com', orderId: 'A-1', 'bad name!': 'x' })).toEqual({
-      displayName: 'Pia',
-      email: 'pia@example.com',
-      attributes: { orderId: 'A-1' },
-    })
-    expect(toProfile(fields, { displayName: '  ', orderId: '' })).toEqual({})
   })
 })

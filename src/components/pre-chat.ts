@@ -23,10 +23,12 @@ export interface PreChatConfig {
   intro?: string
 }
 
-/** Each field's `maxlength`: the BFF's own limits for the session fields and the offline message. */
-export const MAX_LENGTH: Readonly<Record<string, number>> = { displayName: 80, email: 254, message: 4000 }
-/** Default `maxlength` of a custom attribute. */
-export const MAX_ATTRIBUTE_LENGTH = 1000
+// the BFF's limits (MAX_DISPLAY_NAME, MAX_EMAIL, DEFAULT_MAX_MESSAGE_CHARS, MAX_ATTRIBUTE_VALUE in
+// protocol/limits.ts) as literals: importing them would cost the library build more than the numbers;
+// pre-chat.test.ts checks they agree
+const MAX_LENGTH: Readonly<Record<string, number>> = { displayName: 80, email: 254, message: 4000 }
+/** A field's `maxlength`: the BFF's own limit for the session fields, the offline message and attributes. */
+export const maxLengthOf = (name: string): number => MAX_LENGTH[name] ?? 1000
 
 /** The offline form: a message and an address to answer, outside business hours. */
 export const OFFLINE_FIELDS: readonly PreChatField[] = [

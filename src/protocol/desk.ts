@@ -5,7 +5,7 @@
  */
 import { readRating, type Rating } from './feedback'
 import type { Role, TranscriptEntry } from './frames'
-import { MAX_ID_LENGTH } from './limits'
+import { isAttributeName, MAX_EMAIL, MAX_ID_LENGTH } from './limits'
 import { parseTranscriptEntry, type Parsed } from './parse'
 import { asObject, parseJson, readBoolean, readField, readId, readOneOf, readSeq, readString } from './read'
 
@@ -58,14 +58,14 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
   if (!id || guestName === undefined || !status || unread === undefined || !updatedAt) return undefined
   const s: ConversationSummary = { id, guestName, status, unread, updatedAt, guestReadSeq: readSeq(o, 'guestReadSeq') ?? 0 }
   if (readBoolean(o, 'offline')) s.offline = true
-  const email = readString(o, 'email', 254)
+  const email = readString(o, 'email', MAX_EMAIL)
   if (email) s.email = email
   const attrs = asObject(readField(o, 'attributes'))
   if (attrs) {
     const attributes: Record<string, string> = {}
     for (const key of Object.keys(attrs)) {
       const v = readString(attrs, key, 1000)
-      if (v !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(key)) attributes[key] = v
+      if (v !== undefined && isAttributeName(key)) attributes[key] = v
     }
     s.attributes = attributes
   }

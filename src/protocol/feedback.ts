@@ -4,6 +4,7 @@
  * while the team is out (business hours). Bodies and answers of the routes, with parsers for both sides.
  */
 import type { BodyResult } from './http'
+import { MAX_DISPLAY_NAME, MAX_EMAIL } from './limits'
 import { asObject, readBoolean, readField, readSeq, readString } from './read'
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -63,14 +64,14 @@ export function readRating(raw: unknown): Rating | undefined {
 export function parseOfflineMessageBody(raw: unknown): BodyResult<OfflineMessageBody> {
   const o = asObject(raw)
   if (!o) return { ok: false, message: 'The body must be a JSON object.' }
-  const email = readString(o, 'email', 254)
+  const email = readString(o, 'email', MAX_EMAIL)
   if (email === undefined || !EMAIL.test(email.trim())) return { ok: false, message: '"email" must be an e-mail address, so the team can answer.' }
   const message = readString(o, 'message', 64 * 1024)
   if (message === undefined || !message.trim()) return { ok: false, message: '"message" must say something.' }
   const body: OfflineMessageBody = { email: email.trim(), message }
   if (readField(o, 'name') !== undefined) {
-    const name = readString(o, 'name', 80)
-    if (name === undefined) return { ok: false, message: '"name" must be a string of at most 80 characters.' }
+    const name = readString(o, 'name', MAX_DISPLAY_NAME)
+    if (name === undefined) return { ok: false, message: `"name" must be a string of at most ${MAX_DISPLAY_NAME} characters.` }
     if (name.trim()) body.name = name.trim()
   }
   return { ok: true, value: body }

@@ -4,6 +4,7 @@
  */
 import type { TranscriptEntry } from './frames'
 import { isEmail } from './feedback'
+import { isAttributeName, MAX_DISPLAY_NAME, MAX_EMAIL, MAX_ATTRIBUTE_VALUE } from './limits'
 import { parseTranscriptEntry } from './parse'
 import { asObject, readBoolean, readField, readId, readString } from './read'
 
@@ -51,12 +52,12 @@ export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGues
   if (!o) return { ok: false, message: 'The body must be a JSON object.' }
   const body: CreateGuestSessionBody = {}
   if (readField(o, 'displayName') !== undefined) {
-    const v = readString(o, 'displayName', 80)
-    if (v === undefined) return { ok: false, message: '"displayName" must be a string of at most 80 characters.' }
+    const v = readString(o, 'displayName', MAX_DISPLAY_NAME)
+    if (v === undefined) return { ok: false, message: `"displayName" must be a string of at most ${MAX_DISPLAY_NAME} characters.` }
     body.displayName = v.trim()
   }
   if (readField(o, 'email') !== undefined) {
-    const v = readString(o, 'email', 254)
+    const v = readString(o, 'email', MAX_EMAIL)
     if (v === undefined || !isEmail(v))
       return { ok: false, message: '"email" must be an e-mail address.' }
     body.email = v
@@ -69,9 +70,9 @@ export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGues
     if (keys.length > MAX_ATTRIBUTES) return { ok: false, message: `At most ${MAX_ATTRIBUTES} attributes.` }
     const attributes: Record<string, string> = Object.create(null) as Record<string, string>
     for (const key of keys) {
-      const v = readString(a, key, 1000)
-      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(key) || v === undefined)
-        return { ok: false, message: 'Attribute names are 1-64 letters, digits, "_", "." or "-"; values are strings of at most 1000 characters.' }
+      const v = readString(a, key, MAX_ATTRIBUTE_VALUE)
+      if (!isAttributeName(key) || v === undefined)
+        return { ok: false, message: `Attribute names are 1-64 letters, digits, "_", "." or "-"; values are strings of at most ${MAX_ATTRIBUTE_VALUE} characters.` }
       attributes[key] = v
     }
     body.attributes = { ...attributes }

@@ -7,6 +7,12 @@
 export const DEFAULT_MAX_MESSAGE_CHARS = 4000
 /** Longest id a client may invent (clientMessageId, epoch). */
 export const MAX_ID_LENGTH = 64
+/** The guest's profile (pre-chat form, offline message): the BFF refuses longer, the forms stop there. */
+export const MAX_DISPLAY_NAME = 80
+export const MAX_EMAIL = 254
+export const MAX_ATTRIBUTE_VALUE = 1000
+/** A custom attribute's name: 1-64 letters, digits, `_`, `.` or `-`. */
+export const isAttributeName = (name: string): boolean => /^[A-Za-z0-9_.-]{1,64}$/.test(name)
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
