@@ -20,6 +20,8 @@ declare global {
 
 const TAG = 'parley-chat'
 const LABELS: Record<string, string> = { displayName: 'Name', email: 'E-mail' }
+/** isAttributeName of protocol/limits.ts: this classic script shares no module with the panel, so a copy. */
+const isAttributeName = (name: string): boolean => /^[A-Za-z0-9_.-]{1,64}$/.test(name)
 /** The boolean options, as `data-start-open`, `data-rating`, `data-title-unread`, `data-sound`, `data-notifications`. */
 const FLAGS = ['startOpen', 'rating', 'titleUnread', 'sound', 'notifications'] as const
 
@@ -27,6 +29,8 @@ function preChatField(spec: string): PreChatField {
   const [rawName = '', label] = spec.trim().split(':')
   const required = rawName.endsWith('*')
   const name = rawName.replace('*', '').trim()
+  // the BFF would refuse it as an attribute name: say so to whoever set up the tag, instead of dropping it quietly
+  if (!isAttributeName(name)) console.warn(`Parley: data-pre-chat field "${name}" is left out; names are 1-64 letters, digits, "_", "." or "-".`)
   return { name, label: label?.trim() || LABELS[name] || name, required }
 }
 
@@ -43,7 +47,7 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
     if (value !== undefined) options[flag] = value !== 'false'
   }
   // data-pre-chat="displayName*, email*, orderId:Order number": a * marks a required field
-  if (d.preChat) options.preChat = { fields: d.preChat.split(',').map(preChatField).filter((f) => f.name) }
+  if (d.preChat) options.preChat = { fields: d.preChat.split(',').map(preChatField).filter((f) => isAttributeName(f.name)) }
   // the nonce attribute is hidden from getAttribute once applied; the property keeps it
   const nonce = script?.nonce
   if (nonce) options.nonce = nonce

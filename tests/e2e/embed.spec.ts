@@ -206,12 +206,17 @@ test('data attributes: a pre-chat form from data-pre-chat, the unread count in t
     route.fulfill({
       contentType: 'text/html',
       body: `<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Shop</h1>
-        <script src="/embed/parley.js" data-title="Support" data-pre-chat="displayName*, email, orderId:Order number"
+        <script src="/embed/parley.js" data-title="Support" data-pre-chat="displayName*, email, orderId:Order number, bad name!:Nope"
           data-title-unread data-rating="false"></script></body></html>`,
     }),
   )
+  const warnings: string[] = []
+  page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())))
   await page.goto('/conversation-features.html')
   await page.getByRole('button', { name: 'Open chat', exact: true }).click()
+  // a field name the BFF would refuse is left out, and whoever set up the tag is told
+  await expect(page.getByRole('textbox', { name: 'Nope' })).toHaveCount(0)
+  expect(warnings.filter((w) => w.includes('"bad name!" is left out'))).toHaveLength(1)
   const name = page.getByRole('textbox', { name: 'Name' })
   await expect(name).toBeFocused()
   await expect(name).toHaveAttribute('required', '')
