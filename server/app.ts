@@ -12,6 +12,7 @@ import { PROTOCOL } from '../src/protocol'
 import { normalizeOrigin, type Config } from './config'
 import { createBackend, type Backend } from './backend'
 import { cspDirectives } from './csp'
+import { createFileVault, type FileVault } from './files'
 import { createLocalLeases, type Leases } from './leases'
 import { loggerOptions } from './log'
 import { problem, sendProblem } from './problem'
@@ -34,7 +35,7 @@ export interface AppDeps {
   /** @default an in-memory store, or Redis when `config.redisUrl` is set */
   store?: ConversationStore
   /** @default the desk upstream */
-  upstream?: (ctx: { config: Config; store: ConversationStore; leases: Leases; log: FastifyBaseLogger }) => Upstream
+  upstream?: (ctx: { config: Config; store: ConversationStore; leases: Leases; log: FastifyBaseLogger; files: FileVault }) => Upstream
   /** A pino logger, or `false` for none (tests). @default a pino logger at `config.logLevel` */
   logger?: boolean
   /** Where the log goes (tests read it). @default stdout */
@@ -70,12 +71,13 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     ? { store: deps.store, leases: createLocalLeases(), rateLimitRedis: undefined, close: () => (deps.store ? deps.store.close() : Promise.resolve()) }
     : await createBackend(config, app.log)
   const { store, leases } = backend
+  const files = createFileVault({ ...config.files, secret: config.tokenSecret, maxBytes: config.limits.maxUploadBytes })
   const tokens = createTokenService({ secret: config.tokenSecret, ttlSeconds: config.guestTokenTtlSeconds, store })
   const upstream = deps.upstream
-    ? deps.upstream({ config, store, leases, log: app.log })
+    ? deps.upstream({ config, store, leases, log: app.log, files })
     : config.upstream === 'genesys'
       ? createGenesysUpstream({ config, store, leases, log: app.log })
-      : createDeskUpstream({ config, store, leases, log: app.log, botDelayMs: deps.botDelayMs ?? config.deskBotDelayMs })
+      : createDeskUpstream({ config, store, leases, log: app.log, files, botDelayMs: deps.botDelayMs ?? config.deskBotDelayMs })
   // remote settings (the Genesys deployment) are loaded before anything listens: a wrong id stops here
   await upstream.start?.().catch(async (err: unknown) => {
     await backend.close()
@@ -114,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   await app.register(fastifyCors, {
     origin: (origin, cb) => cb(null, origin !== undefined && config.allowedOrigins.has(normalizeOrigin(origin) ?? '')),
     methods: ['GET', 'POST', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization'],
+    allowedHeaders: ['content-type', 'authorization', 'x-parley-file-name'],
     maxAge: 600,
   })
   await app.register(fastifyRateLimit, {
@@ -138,11 +140,11 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   let hub: ReturnType<typeof registerGuestSocket> | undefined
   const metrics = createMetrics({ store, guestSockets: () => hub?.count() ?? 0, ready: () => !draining && upstream.ready() })
   await app.register(metricsRoutes, { metrics, token: config.metricsToken })
-  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics })
-  await app.register(attachmentRoutes, { config, store, tokens, upstream })
+  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics, files })
+  await app.register(attachmentRoutes, { config, store, tokens, upstream, files })
   await app.register(feedbackRoutes, { config, store, tokens, upstream })
   await app.register(async (scope) => {
-    hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics })
+    hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics, files })
   })
   if (upstream.routes) await app.register(upstream.routes)
   await app.register(pageRoutes, { distDir: config.distDir })

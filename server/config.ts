@@ -4,9 +4,11 @@
  * and reported together, so a misconfigured deployment fails with one clear message.
  */
 import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
 import { parseSchedule, type Schedule } from './business-hours'
+import { checkableType, DEFAULT_UPLOAD_TYPES } from './file-types'
 
 export interface Limits {
   maxMessageChars: number
@@ -21,6 +23,16 @@ export interface Limits {
   slowConsumerBytes: number
   /** Largest guest attachment, bytes. */
   maxUploadBytes: number
+}
+
+/** The desk's file store (`server/files.ts`). */
+export interface FilesConfig {
+  /** Where uploaded files live; nodes sharing a Redis must share it too. */
+  dir: string
+  /** MIME types taken (`image/*` allowed); each checked against the file's magic bytes. */
+  types: string[]
+  /** How long a signed download URL works, seconds. */
+  urlTtlSeconds: number
 }
 
 export interface GenesysConfig {
@@ -91,6 +103,7 @@ export interface Config {
   dataDir: string | undefined
   /** Opening hours (`PARLEY_BUSINESS_HOURS`, `PARLEY_CLOSED_DATES`); unset → always open. */
   businessHours: Schedule | undefined
+  files: FilesConfig
 }
 
 export class ConfigError extends Error {
@@ -229,6 +242,11 @@ export function loadConfig(env: Env = process.env): Config {
     drainMs: int('PARLEY_DRAIN_MS', 10_000, 0, 25_000),
     dataDir: env.PARLEY_DATA_DIR || undefined,
     businessHours: undefined,
+    files: {
+      dir: env.PARLEY_FILES_DIR || join(env.PARLEY_DATA_DIR || join(tmpdir(), 'parley'), 'files'),
+      types: uploadTypes(env.PARLEY_UPLOAD_TYPES, problems),
+      urlTtlSeconds: int('PARLEY_FILE_URL_TTL', 900, 10, 86400),
+    },
   }
   if (env.PARLEY_BUSINESS_HOURS) {
     const parsed = parseSchedule(env.PARLEY_BUSINESS_HOURS, env.PARLEY_CLOSED_DATES ?? '')
@@ -302,4 +320,12 @@ function loadGenesys(
     reconnectMs: int('GENESYS_RECONNECT_MS', 5000, 50, 300_000),
     reconnectForMs: int('GENESYS_RECONNECT_FOR_S', 300, 1, 86_400) * 1000,
   }
+}
+
+function uploadTypes(raw: string | undefined, problems: string[]): string[] {
+  if (!raw) return DEFAULT_UPLOAD_TYPES
+  const types = raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
+  for (const t of types)
+    if (!checkableType(t)) problems.push(`PARLEY_UPLOAD_TYPES: "${t}" is not a MIME type whose content Parley can check (an image, PDF, Office, audio, video or text type).`)
+  return types
 }

@@ -4,7 +4,7 @@
  * same way whoever writes it.
  */
 import { randomBytes } from 'node:crypto'
-import type { Author, EventKind, MessageFrame, Role, TranscriptEntry } from '../src/protocol'
+import type { Author, EventKind, MessageFrame, RichContent, Role, TranscriptEntry } from '../src/protocol'
 import type { ConversationStore } from './stores/types'
 
 // 12 random bytes per id, cut from a pooled 4 kB buffer: one randomBytes call per 341 ids instead of one per
@@ -20,10 +20,12 @@ export const newId = (prefix: string): string => {
   return `${prefix}_${pool.toString('base64url', offset - 12, offset)}`
 }
 
+const RICH_KEYS = ['attachments', 'quickReplies', 'buttons', 'cards', 'datePicker', 'reply'] as const satisfies readonly (keyof RichContent)[]
+
 export async function appendMessage(
   store: ConversationStore,
   conversationId: string,
-  message: { role: Role; text: string; author?: Author; clientMessageId?: string; sentAt?: string },
+  message: { role: Role; text: string; author?: Author; clientMessageId?: string; sentAt?: string } & RichContent,
   dedupKey?: string | readonly string[],
 ): Promise<{ entry: MessageFrame; duplicate: boolean }> {
   const entry: Omit<MessageFrame, 'seq'> = {
@@ -35,6 +37,7 @@ export async function appendMessage(
   }
   if (message.author) entry.author = message.author
   if (message.clientMessageId) entry.clientMessageId = message.clientMessageId
+  for (const key of RICH_KEYS) if (message[key] !== undefined) Object.assign(entry, { [key]: message[key] })
   const result = await store.append(conversationId, entry, dedupKey)
   if (result.entry.type !== 'message') throw new Error('dedup key collided with an event')
   return { entry: result.entry, duplicate: result.duplicate }

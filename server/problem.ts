@@ -16,6 +16,7 @@ const TITLES: Record<HttpErrorCode, string> = {
   unavailable: 'Service unavailable',
   not_supported: 'Not supported',
   file_refused: 'File refused',
+  link_expired: 'Link invalid or expired',
   internal: 'Internal error',
 }
 

@@ -2,14 +2,19 @@
  * @module server/routes/attachments
  * `POST /api/guest-sessions/current/attachments`: the guest's file as the raw request body, its MIME type
  * as `Content-Type` and its name in `X-Parley-File-Name` (URI-encoded). The upstream takes it (Genesys:
- * presigned upload) and answers with an id the guest sends in `send.attachments`.
+ * presigned upload; the desk: its file store) and answers with an id the guest sends in `send.attachments`.
+ * `POST /api/desk/conversations/:id/attachments` is the same for desk agents (desk token as bearer), and
+ * `GET /api/files/:id?c&e&s` serves a desk file through the signed URL `FileVault.present` made.
  */
-import type { FastifyInstance } from 'fastify'
+import { createReadStream } from 'node:fs'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config'
 import { sendProblem } from '../problem'
 import type { ConversationStore } from '../stores/types'
 import type { TokenService } from '../tokens'
-import type { Upstream } from '../upstreams/types'
+import type { UploadResult, Upstream } from '../upstreams/types'
+import type { FileVault } from '../files'
+import { sameSecret } from '../socket/upgrade'
 import { bearer } from './guest-sessions'
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
@@ -28,26 +33,76 @@ export function fileName(header: string | string[] | undefined): string | undefi
   return name
 }
 
-export async function attachmentRoutes(app: FastifyInstance, deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream }): Promise<void> {
-  const { config, store, tokens, upstream } = deps
+/** The file of an upload request (raw body, `Content-Type`, `X-Parley-File-Name`), or a 400 already sent. */
+function readUpload(request: FastifyRequest, reply: FastifyReply): { name: string; type: string; bytes: Buffer } | undefined {
+  const name = fileName(request.headers['x-parley-file-name'])
+  if (!name) return void sendProblem(reply, 400, 'bad_request', 'Send the file name, URI-encoded, in X-Parley-File-Name.')
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (!MIME.test(type)) return void sendProblem(reply, 400, 'bad_request', 'Send the file type as Content-Type.')
+  const bytes = request.body
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0) return void sendProblem(reply, 400, 'bad_request', 'The file is empty.')
+  return { name, type, bytes }
+}
+
+const refused = (reply: FastifyReply, result: Extract<UploadResult, { ok: false }>): FastifyReply =>
+  sendProblem(reply, result.status, result.status === 413 || result.status === 415 ? 'file_refused' : result.status === 400 ? 'bad_request' : 'unavailable', result.message)
+
+export async function attachmentRoutes(
+  app: FastifyInstance,
+  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream; files: FileVault },
+): Promise<void> {
+  const { config, store, tokens, upstream, files } = deps
   // the body is the file itself, whatever its type (a .json file must not be parsed as JSON)
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.limits.maxUploadBytes }, (_request, body, done) => done(null, body))
+  const uploads = { bodyLimit: config.limits.maxUploadBytes, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }
 
-  app.post('/api/guest-sessions/current/attachments', { bodyLimit: config.limits.maxUploadBytes }, async (request, reply) => {
+  app.post('/api/guest-sessions/current/attachments', uploads, async (request, reply) => {
     const claims = await bearer(request, reply, tokens)
     if (!claims) return reply
     if (!upstream.uploadAttachment) return sendProblem(reply, 501, 'not_supported', 'This contact centre does not take attachments yet.')
-    const name = fileName(request.headers['x-parley-file-name'])
-    if (!name) return sendProblem(reply, 400, 'bad_request', 'Send the file name, URI-encoded, in X-Parley-File-Name.')
-    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-    if (!MIME.test(type)) return sendProblem(reply, 400, 'bad_request', 'Send the file type as Content-Type.')
-    const bytes = request.body
-    if (!Buffer.isBuffer(bytes) || bytes.length === 0) return sendProblem(reply, 400, 'bad_request', 'The file is empty.')
+    const file = readUpload(request, reply)
+    if (!file) return reply
     const c = await store.getConversation(claims.conversationId)
     if (!c) return sendProblem(reply, 404, 'not_found', 'The conversation no longer exists.')
-    const result = await upstream.uploadAttachment(c, { name, type, bytes })
-    if (!result.ok) return sendProblem(reply, result.status, result.status === 413 || result.status === 415 ? 'file_refused' : result.status === 400 ? 'bad_request' : 'unavailable', result.message)
+    const result = await upstream.uploadAttachment(c, file)
+    if (!result.ok) return refused(reply, result)
     return reply.code(201).header('cache-control', 'no-store').send({ attachmentId: result.attachmentId })
+  })
+
+  // the desk's agents attach files too (their reply then names the ids)
+  if (upstream.name === 'desk')
+    app.post<{ Params: { conversationId: string } }>('/api/desk/conversations/:conversationId/attachments', uploads, async (request, reply) => {
+      const auth = request.headers.authorization
+      if (!auth?.startsWith('Bearer ') || !sameSecret(auth.slice(7), config.deskToken))
+        return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
+      const c = await store.getConversation(request.params.conversationId)
+      if (!c) return sendProblem(reply, 404, 'not_found', 'No such conversation.')
+      const file = readUpload(request, reply)
+      if (!file) return reply
+      const result = await files.put(c.id, file)
+      if (!result.ok) return refused(reply, result)
+      return reply.code(201).header('cache-control', 'no-store').send({ attachmentId: result.attachment.id })
+    })
+
+  app.get<{ Params: { id: string }; Querystring: Partial<Record<'c' | 'e' | 's', string>> }>('/api/files/:id', async (request, reply) => {
+    const { id } = request.params
+    const q = request.query
+    const expires = Number(q.e)
+    const found =
+      q.c && q.s && Number.isSafeInteger(expires) ? await files.open({ conversationId: q.c, id, expires, signature: q.s }) : undefined
+    if (!found) return sendProblem(reply, 403, 'link_expired', 'This file link is invalid or has expired; reopen the chat for a fresh one.')
+    const { attachment, path } = found
+    // images are shown in the chat; everything else is a download that never renders in the BFF's origin
+    const inline = /^image\/(png|jpeg|gif|webp)$/.test(attachment.type)
+    return reply
+      .header('content-type', attachment.type)
+      .header('content-length', attachment.size)
+      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      // the widget runs on other sites: its <img> must be allowed to load this
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .header('cache-control', `private, max-age=${Math.max(0, expires - Math.floor(Date.now() / 1000))}`)
+      .send(createReadStream(path))
   })
 }

@@ -17,7 +17,7 @@ describe('availability', () => {
   it('is open without a schedule', async () => {
     app = await startTestApp()
     const res = await app.app.inject({ url: '/api/availability', headers: { origin: ORIGIN } })
-    expect(res.json()).toEqual({ open: true, offlineMessages: true })
+    expect(res.json()).toEqual({ open: true, offlineMessages: true, attachments: { maxBytes: 10 * 1024 * 1024, types: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] } })
   })
 
   it('is closed outside the hours and says when it opens', async () => {

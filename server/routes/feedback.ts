@@ -31,6 +31,8 @@ export async function feedbackRoutes(app: FastifyInstance, deps: Deps): Promise<
     const hours = config.businessHours && availabilityAt(config.businessHours, Date.now())
     const answer: Availability = { open: hours?.open ?? true, offlineMessages: takesOfflineMessages }
     if (hours?.nextChangeAt !== undefined) answer.nextChangeAt = new Date(hours.nextChangeAt).toISOString()
+    const attachments = upstream.attachmentLimits?.()
+    if (attachments) answer.attachments = attachments
     return reply.header('cache-control', 'no-store').send(answer)
   })
 

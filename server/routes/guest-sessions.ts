@@ -21,6 +21,7 @@ import type { ConversationRecord, ConversationStore, GuestRecord } from '../stor
 import type { Metrics } from './metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
+import type { FileVault } from '../files'
 
 interface Deps {
   metrics?: Metrics
@@ -28,6 +29,7 @@ interface Deps {
   store: ConversationStore
   tokens: TokenService
   upstream: Upstream
+  files: FileVault
 }
 
 /** The socket URL the client should use: the public URL when configured, else the request's own host. */
@@ -80,7 +82,7 @@ export async function createGuest(store: ConversationStore, profile: CreateGuest
 }
 
 export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const { config, store, tokens, upstream } = deps
+  const { config, store, tokens, upstream, files } = deps
 
   app.post(
     '/api/guest-sessions',
@@ -115,7 +117,7 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     const query = parseHistoryQuery(request.query)
     if (!query.ok) return sendProblem(reply, 400, 'bad_request', query.message)
     const { entries, hasMore } = await store.readBefore(claims.conversationId, query.value.before, query.value.limit)
-    const page: MessagesPage = { messages: entries, hasMore }
+    const page: MessagesPage = { messages: entries.map((e) => files.present(claims.conversationId, e)), hasMore }
     return reply.header('cache-control', 'no-store').send(page)
   })
 
@@ -129,6 +131,7 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     }
     await store.revokeGuest(claims.guestId)
     await store.deleteConversation(claims.conversationId)
+    await files.removeConversation(claims.conversationId)
     return reply.code(204).send()
   })
 }

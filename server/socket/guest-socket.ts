@@ -24,6 +24,7 @@ import { StoreUnavailableError, type ConversationRecord, type ConversationStore 
 import type { Metrics } from '../routes/metrics'
 import type { GuestClaims, TokenService } from '../tokens'
 import type { Upstream } from '../upstreams/types'
+import type { FileVault } from '../files'
 import { createTokenBucket, type TokenBucket } from './bucket'
 import { createDispatch } from './dispatch'
 import { batchWrites } from './batch-writes'
@@ -65,9 +66,9 @@ declare module 'fastify' {
 
 export function registerGuestSocket(
   app: FastifyInstance,
-  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream; metrics?: Metrics },
+  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream; files: FileVault; metrics?: Metrics },
 ): GuestSocketHub {
-  const { config, store, tokens, upstream } = deps
+  const { config, store, tokens, upstream, files } = deps
   const limits = new Map<string, GuestLimits>()
   const alive = new WeakMap<WebSocket, boolean>()
   /** Open sockets, each with a way to wait until the frames it sent so far are handled. */
@@ -207,7 +208,7 @@ export function registerGuestSocket(
       }
 
       const unsubscribe = dispatch.watch(claims.conversationId, claims.guestId, (event) => {
-        if (event.type === 'entry') send(event.entry)
+        if (event.type === 'entry') send(files.present(claims.conversationId, event.entry))
         else if (event.type === 'conversation') sendReceipts(event.conversation)
         else if (event.type === 'signal' && event.signal.role !== 'guest') {
           const { role, active, author } = event.signal
@@ -262,12 +263,13 @@ export function registerGuestSocket(
             if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset', epoch: c.epoch })
             const missed = await store.readAfter(c.id, frame.afterSeq, MAX_REPLAY + 1)
             if (missed.length > MAX_REPLAY) return send({ type: 'reset' })
-            for (const entry of missed) send(entry)
+            for (const entry of missed) send(files.present(c.id, entry))
             return
           }
           case 'send': {
             const { clientMessageId } = frame
             const text = normalizeText(frame.text)
+            const { reply } = frame
             const attachments = frame.attachments?.length ? frame.attachments : undefined
             if (attachments && !upstream.uploadAttachment)
               return send({ type: 'error', code: 'bad_frame', message: 'This contact centre does not take attachments yet.', clientMessageId })
@@ -293,7 +295,7 @@ export function registerGuestSocket(
             if (upstream.sendGuestMessage) {
               // not awaited: the ack waits for the contact centre's confirmation, and pings, typing and later
               // sends must not queue behind it (the upstream keeps the guest's order itself)
-              void upstream.sendGuestMessage(c, { clientMessageId, text, author, ...(attachments ? { attachments } : {}) }).then(
+              void upstream.sendGuestMessage(c, { clientMessageId, text, author, ...(attachments ? { attachments } : {}), ...(reply ? { reply } : {}) }).then(
                 (outcome) =>
                   send(
                     outcome.ok
@@ -307,7 +309,11 @@ export function registerGuestSocket(
               )
               return
             }
-            const { entry, duplicate } = await appendMessage(store, c.id, { role: 'guest', text, author, clientMessageId }, clientMessageId)
+            const described = attachments && (await files.resolve(c.id, attachments))
+            if (attachments && !described)
+              return send({ type: 'error', code: 'bad_frame', message: 'An attachment is unknown; upload it again.', clientMessageId })
+            const rich = { ...(described ? { attachments: described } : {}), ...(reply ? { reply } : {}) }
+            const { entry, duplicate } = await appendMessage(store, c.id, { role: 'guest', text, author, clientMessageId, ...rich }, clientMessageId)
             send({ type: 'ack', clientMessageId, seq: entry.seq })
             if (duplicate) return
             await upstream.guestMessage?.(c, entry)

@@ -4,7 +4,7 @@
  * durably appended; an upstream writes what it receives (agent replies, events) back into the store.
  */
 import type { FastifyPluginAsync } from 'fastify'
-import type { Author, FrameErrorCode, MessageFrame } from '../../src/protocol'
+import type { AttachmentLimits, Author, FrameErrorCode, MessageFrame, Reply } from '../../src/protocol'
 import type { ConversationRecord } from '../stores/types'
 
 export type GuestSendOutcome =
@@ -16,6 +16,7 @@ export interface GuestDraft {
   text: string
   author: Author
   attachments?: string[]
+  reply?: Reply
 }
 
 export type UploadResult = { ok: true; attachmentId: string } | { ok: false; status: 400 | 413 | 415 | 502 | 503; message: string }
@@ -39,6 +40,8 @@ export interface Upstream {
   sendGuestMessage?(conversation: ConversationRecord, draft: GuestDraft): Promise<GuestSendOutcome>
   /** Take a guest file for a later `send` (`POST /api/guest-sessions/current/attachments`); absent → 501. */
   uploadAttachment?(conversation: ConversationRecord, file: { name: string; type: string; bytes: Buffer }): Promise<UploadResult>
+  /** What guests may attach, for the widget to check before it uploads; undefined → no files. */
+  attachmentLimits?(): AttachmentLimits | undefined
   /** Otherwise the hub appends first (the ack means "stored") and hands the message over here. */
   guestMessage?(conversation: ConversationRecord, message: MessageFrame): Promise<void>
   guestTyping(conversation: ConversationRecord, active: boolean): void

@@ -6,6 +6,7 @@
 import { readRating, type Rating } from './feedback'
 import type { Role, TranscriptEntry } from './frames'
 import { isAttributeName, MAX_EMAIL, MAX_ID_LENGTH } from './limits'
+import { readAttachmentIds, readRichContent, type RichContent } from './rich'
 import { parseTranscriptEntry, type Parsed } from './parse'
 import { asObject, parseJson, readBoolean, readField, readId, readOneOf, readSeq, readString } from './read'
 
@@ -31,7 +32,8 @@ export interface ConversationSummary {
 
 export type DeskClientFrame =
   | { type: 'open'; conversationId: string }
-  | { type: 'reply'; conversationId: string; clientMessageId: string; text: string; agentName: string }
+  /** An agent's message, with files (ids from the desk upload route), quick replies, buttons or cards. */
+  | ({ type: 'reply'; conversationId: string; clientMessageId: string; text: string; agentName: string; attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'buttons' | 'cards'>)
   | { type: 'typing'; conversationId: string; active: boolean; agentName: string }
   | { type: 'end'; conversationId: string }
   /** The agent leaves the conversation to the bot (an `agent-left` line for the guest). */
@@ -117,7 +119,19 @@ export function parseDeskClientFrame(raw: unknown): Parsed<DeskClientFrame> {
       const text = readString(o, 'text', 64 * 1024)
       const agentName = readString(o, 'agentName', 80)
       if (!clientMessageId || text === undefined || agentName === undefined) return bad
-      return { ok: true, value: { type, conversationId, clientMessageId, text, agentName } }
+      const { quickReplies, buttons, cards } = readRichContent(o)
+      const attachmentIds = readAttachmentIds(readField(o, 'attachmentIds'))
+      if (attachmentIds === null) return bad
+      return {
+        ok: true,
+        value: {
+          type, conversationId, clientMessageId, text, agentName,
+          ...(attachmentIds?.length ? { attachmentIds } : {}),
+          ...(quickReplies ? { quickReplies } : {}),
+          ...(buttons ? { buttons } : {}),
+          ...(cards ? { cards } : {}),
+        },
+      }
     }
     default:
       return { ok: false, code: 'unknown_type', message: 'Unknown desk frame type.' }

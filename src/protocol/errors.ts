@@ -34,6 +34,8 @@ export type HttpErrorCode =
   | 'not_supported'
   /** An attachment of a type or size the contact centre does not take. */
   | 'file_refused'
+  /** A file link whose signature is wrong or whose time is up. */
+  | 'link_expired'
   | 'internal'
 
 /** The body of every HTTP error (RFC 9457 problem details). */

@@ -17,6 +17,14 @@ export interface Availability {
   nextChangeAt?: string
   /** Whether `POST /api/offline-messages` takes messages (the desk upstream does). */
   offlineMessages: boolean
+  /** What guests may attach; absent when the contact centre takes no files. */
+  attachments?: AttachmentLimits
+}
+
+/** Largest file in bytes and the MIME types taken (`image/*` and `*\/*` patterns allowed). */
+export interface AttachmentLimits {
+  maxBytes: number
+  types: string[]
 }
 
 /** `POST /api/guest-sessions/current/rating`. */
@@ -82,8 +90,14 @@ export function parseAvailability(raw: unknown): Availability | undefined {
   const open = o && readBoolean(o, 'open')
   const offlineMessages = o && readBoolean(o, 'offlineMessages')
   if (!o || open === undefined || offlineMessages === undefined) return undefined
+  const a: Availability = { open, offlineMessages }
   const next = readString(o, 'nextChangeAt', 40)
-  return next && !Number.isNaN(Date.parse(next)) ? { open, offlineMessages, nextChangeAt: next } : { open, offlineMessages }
+  if (next && !Number.isNaN(Date.parse(next))) a.nextChangeAt = next
+  const limits = asObject(readField(o, 'attachments'))
+  const maxBytes = limits && readSeq(limits, 'maxBytes')
+  const types = limits && readField(limits, 'types')
+  if (maxBytes && Array.isArray(types)) a.attachments = { maxBytes, types: types.filter((t): t is string => typeof t === 'string' && t.length < 100) }
+  return a
 }
 
 export const isEmail = (text: string): boolean => EMAIL.test(text.trim())

@@ -4,6 +4,7 @@
  * Discriminated unions only; parsers live in `parse.ts`. `docs/protocol.md` is the prose copy.
  */
 import type { FrameErrorCode } from './errors'
+import type { Reply, RichContent } from './rich'
 
 export const PROTOCOL = 'parley.v1'
 /** Prefix of the second subprotocol that carries the guest token (browsers cannot set headers). */
@@ -16,8 +17,8 @@ export interface Author {
   avatarUrl?: string
 }
 
-/** A transcript message as the server stores and sends it. */
-export interface MessageFrame {
+/** A transcript message as the server stores and sends it, with its files, quick replies, cards… */
+export interface MessageFrame extends RichContent {
   type: 'message'
   seq: number
   id: string
@@ -57,6 +58,8 @@ export interface SendFrame {
   text: string
   /** Ids from `POST /api/guest-sessions/current/attachments`, sent with this message. */
   attachments?: string[]
+  /** What this message answers (its `text` is the label the guest chose). */
+  reply?: Reply
 }
 export interface ClientTypingFrame {
   type: 'typing'

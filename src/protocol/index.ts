@@ -3,6 +3,7 @@
  * The contract between widget, desk and BFF. Imports nothing outside this folder.
  */
 export * from './frames'
+export * from './rich'
 export * from './errors'
 export * from './limits'
 export * from './parse'

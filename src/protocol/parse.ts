@@ -11,10 +11,12 @@ import type {
   MessageFrame,
   ReadyFrame,
   Role,
+  SendFrame,
   ServerFrame,
   TranscriptEntry,
 } from './frames'
 import { MAX_ATTACHMENTS, MAX_ID_LENGTH } from './limits'
+import { MAX_PAYLOAD, readAttachmentIds, readReply, readRichContent } from './rich'
 import {
   asObject,
   parseJson,
@@ -86,12 +88,17 @@ export function parseClientFrame(raw: unknown): Parsed<ClientFrame> {
         return fail('bad_frame', 'send needs a "clientMessageId" of 1-64 letters, digits, ".", "_", ":" or "-".')
       const text = readString(o, 'text', MAX_TEXT_UNITS)
       if (text === undefined) return fail('bad_frame', 'send needs a string "text".')
-      const raw = readField(o, 'attachments')
-      if (raw === undefined) return ok({ type, clientMessageId, text })
-      const attachments = Array.isArray(raw) && raw.length <= MAX_ATTACHMENTS ? raw.filter((x): x is string => typeof x === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(x)) : []
-      if (!Array.isArray(raw) || attachments.length !== raw.length)
-        return fail('bad_frame', `"attachments" must be a list of at most ${MAX_ATTACHMENTS} attachment ids.`)
-      return ok({ type, clientMessageId, text, attachments })
+      const send: SendFrame = { type, clientMessageId, text }
+      const rawReply = readField(o, 'reply')
+      if (rawReply !== undefined) {
+        const reply = readReply(rawReply)
+        if (!reply) return fail('bad_frame', `"reply" must be {kind: "quick-reply" | "button" | "date-picker", payload} with a payload of at most ${MAX_PAYLOAD} characters.`)
+        send.reply = reply
+      }
+      const attachments = readAttachmentIds(readField(o, 'attachments'))
+      if (attachments === null) return fail('bad_frame', `"attachments" must be a list of at most ${MAX_ATTACHMENTS} attachment ids.`)
+      if (attachments) send.attachments = attachments
+      return ok(send)
     }
     case undefined:
       return fail('bad_frame', 'A frame needs a string "type".')
@@ -120,7 +127,7 @@ function parseMessage(o: Fields): MessageFrame | undefined {
   if (seq === undefined || id === undefined || role === undefined || text === undefined || sentAt === undefined)
     return undefined
   if (author === null) return undefined
-  const m: MessageFrame = { type: 'message', seq, id, role, text, sentAt }
+  const m: MessageFrame = { type: 'message', seq, id, role, text, sentAt, ...readRichContent(o) }
   if (author) m.author = author
   const clientMessageId = readId(o, 'clientMessageId', MAX_ID_LENGTH)
   if (clientMessageId !== undefined) m.clientMessageId = clientMessageId

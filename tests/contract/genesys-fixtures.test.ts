@@ -41,7 +41,7 @@ const IGNORED: Record<string, string> = {
   'legacy-topic-message-standard.json': 'legacy Guest Chat API v2 (deprecated, PROTOCOL.md §4)',
   'wm-client-configure-authenticated-session.json': 'authenticated sessions (PROTOCOL.md §3.16) need the site\'s own IdP; not offered yet',
   'wm-client-delete-attachment.json': 'Parley never uploads a file it does not send, so it never deletes one',
-  'wm-client-get-attachment.json': 'download URLs are shown as they come; refreshing them belongs to rich attachments (issue 9)',
+  'wm-client-get-attachment.json': 'download URLs are kept as Genesys sent them; an expired one is not refreshed yet (docs/genesys.md)',
   'wm-logout-event.json': 'authenticated sessions only; parsed (LogoutEvent) and ignored',
 }
 
@@ -104,27 +104,72 @@ const SERVER: Record<string, (file: string) => void> = {
   'wm-session-response-after-close-session.json': (f) => expect(frame(f)).toMatchObject({ class: 'SessionResponse', body: { connected: false } }),
   'wm-structured-message-text-inbound-echo.json': (f) => {
     expect(frame(f)).toMatchObject({ class: 'StructuredMessage', tracingId: 'some_custom_message_id' })
-    expect(mapped(f)).toEqual([{ kind: 'guest-message', text: 'Hello world!' }])
+    expect(mapped(f)).toEqual([{ kind: 'guest-message', text: 'Hello world!', rich: {} }])
   },
-  'wm-structured-message-text-inbound-real.json': (f) => expect(mapped(f)).toEqual([{ kind: 'guest-message', text: 'Hi' }]),
+  'wm-structured-message-text-inbound-real.json': (f) => expect(mapped(f)).toEqual([{ kind: 'guest-message', text: 'Hi', rich: {} }]),
   'wm-structured-message-text-outbound-bot-real.json': (f) =>
-    expect(mapped(f)).toEqual([{ kind: 'message', role: 'bot', text: 'Welcome! How can I help?', author: { name: 'Bot' } }]),
+    expect(mapped(f)).toEqual([{ kind: 'message', role: 'bot', text: 'Welcome! How can I help?', author: { name: 'Bot' }, rich: {} }]),
   'wm-structured-message-text-outbound-agent.json': (f) =>
-    expect(mapped(f)).toEqual([{ kind: 'message', role: 'agent', text: 'This is the message from another participant', author: { name: 'Tony Stark' } }]),
-  'wm-structured-message-quick-replies.json': (f) => expect(mapped(f)).toEqual([{ kind: 'message', role: 'bot', text: 'Hi\n\n• text_a\n• text_b', author: { name: 'Bot' } }]),
+    expect(mapped(f)).toEqual([{ kind: 'message', role: 'agent', text: 'This is the message from another participant', author: { name: 'Tony Stark' }, rich: {} }]),
+  'wm-structured-message-quick-replies.json': (f) =>
+    expect(mapped(f)).toEqual([
+      {
+        kind: 'message',
+        role: 'bot',
+        text: 'Hi',
+        author: { name: 'Bot' },
+        rich: { quickReplies: [{ text: 'text_a', payload: 'payload_a' }, { text: 'text_b', payload: 'payload_b' }] },
+      },
+    ]),
   'wm-structured-message-quick-replies-no-action.json': (f) =>
-    expect(mapped(f)).toEqual([{ kind: 'message', role: 'bot', text: 'What would you like to do?\n\n• Yes\n• No', author: { name: 'Bot' } }]),
+    expect(mapped(f)).toMatchObject([{ kind: 'message', role: 'bot', text: 'What would you like to do?', rich: { quickReplies: [{ text: 'Yes' }, { text: 'No' }] } }]),
   'wm-structured-message-card-postback.json': (f) =>
     expect(mapped(f)).toEqual([
-      { kind: 'message', role: 'bot', text: 'You selected this card option\n\nTitle\nDescription\nhttp://image.com/image.png\n• Select this option', author: { name: 'Bot' } },
+      {
+        kind: 'message',
+        role: 'bot',
+        text: 'You selected this card option',
+        author: { name: 'Bot' },
+        rich: {
+          cards: [
+            {
+              title: 'Title',
+              description: 'Description',
+              imageUrl: 'http://image.com/image.png',
+              actions: [{ type: 'postback', text: 'Select this option', payload: 'postback_payload' }],
+            },
+          ],
+        },
+      },
     ]),
   'wm-structured-message-carousel.json': (f) =>
-    expect(mapped(f)).toEqual([{ kind: 'message', role: 'agent', text: 'Carousel content test\n\nCard 1\nD1\n• Open: http://example.org\n\nCard 2\nD2' }]),
+    expect(mapped(f)).toEqual([
+      {
+        kind: 'message',
+        role: 'agent',
+        text: 'Carousel content test',
+        rich: {
+          cards: [
+            { title: 'Card 1', description: 'D1', actions: [{ type: 'link', text: 'Open', url: 'http://example.org' }] },
+            { title: 'Card 2', description: 'D2', actions: [] },
+          ],
+        },
+      },
+    ]),
   'wm-structured-message-datepicker.json': (f) =>
     expect(mapped(f)).toEqual([
-      { kind: 'message', role: 'bot', text: 'Pick a time\n\nSelect a time slot\nChoose an available time\n• 2022-08-22 19:24 UTC (30 s)', author: { name: 'Bot' } },
+      {
+        kind: 'message',
+        role: 'bot',
+        text: 'Pick a time',
+        author: { name: 'Bot' },
+        rich: { datePicker: { title: 'Select a time slot', subtitle: 'Choose an available time', slots: [{ dateTime: '2022-08-22T19:24:26.704Z', durationSeconds: 30 }] } },
+      },
     ]),
-  'wm-structured-message-attachment.json': (f) => expect(mapped(f)).toEqual([{ kind: 'message', role: 'agent', text: 'Hi\n\n📎 image.png: https://downloadurl.com' }]),
+  'wm-structured-message-attachment.json': (f) =>
+    expect(mapped(f)).toEqual([
+      { kind: 'message', role: 'agent', text: 'Hi', rich: { attachments: [{ id: 'attachment_id', name: 'image.png', type: 'image/png', size: 100, url: 'https://downloadurl.com' }] } },
+    ]),
   'wm-event-typing-on-agent.json': (f) => expect(mapped(f)).toEqual([{ kind: 'typing', active: true, durationMs: 5000 }]),
   'wm-event-presence-disconnect-readonly-real.json': (f) => expect(mapped(f)).toEqual([{ kind: 'read-only' }]),
   'wm-event-presence-disconnect-real.json': (f) => expect(mapped(f)).toEqual([{ kind: 'event', event: 'agent-left' }]),

@@ -3,22 +3,47 @@
  * The demo auto-responder: greets a new guest and answers every guest message until a human agent
  * replies, so one person trying Parley always gets an answer.
  */
-import type { Author, MessageFrame } from '../../../src/protocol'
+import type { Author, MessageFrame, RichContent } from '../../../src/protocol'
 import { appendMessage } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
 
 export const BOT_AUTHOR: Author = { name: 'Parley bot' }
 
-export const GREETING =
-  "Hi! I'm the Parley demo bot. Ask me anything. A person can take over from the agent desk at any time."
+export type BotMessage = { text: string } & Pick<RichContent, 'quickReplies' | 'cards'>
 
-/** The bot's answer to one guest message. It quotes the message so a tester can match question and answer. */
-export function botAnswer(text: string): string {
+/** Answered by payload when chosen, by text when typed. */
+const TRACK = { text: 'Track my order', payload: 'track-order' }
+const PERSON = { text: 'Talk to a person', payload: 'talk-to-person' }
+
+export const GREETING: BotMessage = {
+  text: "Hi! I'm the **Parley demo bot**. Ask me anything, or pick one of these. A person can take over from the agent desk at any time.",
+  quickReplies: [TRACK, PERSON],
+}
+
+/** The bot's answer to one guest message (or quick-reply payload). It quotes free text so a tester can match question and answer. */
+export function botAnswer(text: string): BotMessage {
   const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text
-  if (/\b(human|person|agent|someone)\b/i.test(text))
-    return `I've asked the team to join. Meanwhile, you said: "${quoted}"`
-  if (/^\s*(hi|hello|hey|hallo|bonjour|hola)\b/i.test(text)) return 'Hello! How can I help you today?'
-  return `Thanks for your message. You said: "${quoted}"`
+  if (text === PERSON.payload || /\b(human|person|agent|someone)\b/i.test(text))
+    return { text: `I've asked the team to join. Meanwhile, you said: "${quoted === PERSON.payload ? PERSON.text : quoted}"` }
+  if (text === TRACK.payload || /\btrack\b.*\border\b/i.test(text))
+    return { text: 'Sure. Type your order number, for example `A-12345`.' }
+  const order = /\b([A-Z]-\d{3,8})\b/.exec(text)?.[1]
+  if (order)
+    return {
+      text: `Here is order **${order}**:`,
+      cards: [
+        {
+          title: `Order ${order}`,
+          description: 'Shipped. Expected delivery: in 2 working days.',
+          actions: [
+            { type: 'link', text: 'Open tracking page', url: `https://example.com/orders/${order}` },
+            { type: 'postback', text: 'Talk to a person', payload: PERSON.payload },
+          ],
+        },
+      ],
+    }
+  if (/^\s*(hi|hello|hey|hallo|bonjour|hola)\b/i.test(text)) return { text: 'Hello! How can I help you today?', quickReplies: [TRACK, PERSON] }
+  return { text: `Thanks for your message. You said: "${quoted}"` }
 }
 
 export interface DeskBot {
@@ -36,7 +61,7 @@ export function createDeskBot(
 
   return {
     async greet(conversationId) {
-      await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, text: GREETING }, 'bot:greeting')
+      await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, ...GREETING }, 'bot:greeting')
     },
     answer(conversationId, text, guestSeq) {
       store.signal(conversationId, { type: 'typing', role: 'bot', active: true, author: BOT_AUTHOR })
@@ -46,7 +71,7 @@ export function createDeskBot(
           const c = await store.getConversation(conversationId)
           // a human took over (or the chat ended) while the bot was "typing"
           if (c && !c.humanJoined && c.status === 'open')
-            await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, text: botAnswer(text) }, answerKey(guestSeq))
+            await appendMessage(store, conversationId, { role: 'bot', author: BOT_AUTHOR, ...botAnswer(text) }, answerKey(guestSeq))
           store.signal(conversationId, { type: 'typing', role: 'bot', active: false, author: BOT_AUTHOR })
         })().catch(onError)
       }, replyDelayMs)

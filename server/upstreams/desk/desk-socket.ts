@@ -17,13 +17,14 @@ import type { Config } from '../../config'
 import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import { sendProblem } from '../../problem'
 import { offeredCredential, sameSecret } from '../../socket/upgrade'
+import type { FileVault } from '../../files'
 import type { ConversationStore } from '../../stores/types'
 import { summarize } from './summaries'
 
 const TRANSCRIPT_LIMIT = 500
 
-export function registerDeskSocket(app: FastifyInstance, deps: { config: Config; store: ConversationStore }): void {
-  const { config, store } = deps
+export function registerDeskSocket(app: FastifyInstance, deps: { config: Config; store: ConversationStore; files: FileVault }): void {
+  const { config, store, files } = deps
 
   app.get(
     '/api/desk/socket',
@@ -46,7 +47,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
       }
 
       const unsubscribe = store.subscribe((event) => {
-        if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: event.entry })
+        if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: files.present(event.conversationId, event.entry) })
         else if (event.type === 'conversation')
           summarize(store, event.conversation).then((conversation) => send({ type: 'conversation', conversation }), fail)
         else if (event.type === 'signal' && event.signal.role === 'guest')
@@ -76,7 +77,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               case 'open': {
                 await advanceReceipt(store, c.id, 'deskReadSeq', c.lastSeq)
                 const { entries } = await store.readBefore(c.id, undefined, TRANSCRIPT_LIMIT)
-                return send({ type: 'transcript', conversationId: c.id, entries })
+                return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e)) })
               }
               case 'typing':
                 return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agentName(frame.agentName) } })
@@ -91,7 +92,10 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               }
               case 'reply': {
                 const text = normalizeText(frame.text)
-                if (!hasContent(text)) return send({ type: 'error', message: 'The reply is empty.' })
+                const { attachmentIds, quickReplies, buttons, cards } = frame
+                const attachments = attachmentIds && (await files.resolve(c.id, attachmentIds))
+                if (attachmentIds && !attachments) return send({ type: 'error', message: 'An attachment is unknown; upload it again.' })
+                if (!hasContent(text) && !attachments && !cards) return send({ type: 'error', message: 'The reply is empty.' })
                 if (countChars(text) > config.limits.maxMessageChars)
                   return send({ type: 'error', message: `Replies are limited to ${config.limits.maxMessageChars} characters.` })
                 if (c.status === 'ended') return send({ type: 'error', message: 'This conversation has ended.' })
@@ -100,7 +104,8 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
                   await store.updateConversation(c.id, { humanJoined: true })
                   await appendEvent(store, c.id, 'agent-joined', author)
                 }
-                await appendMessage(store, c.id, { role: 'agent', author, text }, `agent:${frame.clientMessageId}`)
+                const rich = { ...(attachments ? { attachments } : {}), ...(quickReplies ? { quickReplies } : {}), ...(buttons ? { buttons } : {}), ...(cards ? { cards } : {}) }
+                await appendMessage(store, c.id, { role: 'agent', author, text, ...rich }, `agent:${frame.clientMessageId}`)
                 const after = await store.getConversation(c.id)
                 if (after) await advanceReceipt(store, c.id, 'deskReadSeq', after.lastSeq)
                 return

@@ -20,7 +20,7 @@ describe('desk socket', () => {
     const g = await openGuestSocket(app, guest)
     await g.next('ready')
     g.send({ type: 'send', clientMessageId: 'q1', text: 'Need a human' })
-    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Need a human'))
+    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Need a human').text)
 
     const desk = await openDesk()
     const list = await desk.next('conversations')
@@ -91,7 +91,7 @@ describe('desk socket', () => {
     desk.ws.send(JSON.stringify({ type: 'leave', conversationId: guest.conversationId, agentName: 'Ada' }))
     expect(await g.next('event', (e) => e.kind === 'agent-left')).toMatchObject({ author: { name: 'Ada' } })
     g.send({ type: 'send', clientMessageId: 'q1', text: 'Is size 44 in stock?' })
-    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Is size 44 in stock?'))
+    await g.next('message', (m) => m.role === 'bot' && m.text === botAnswer('Is size 44 in stock?').text)
 
     const rated = await app.app.inject({
       method: 'POST',

@@ -8,6 +8,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config'
 import type { Leases } from '../../leases'
+import type { FileVault } from '../../files'
 import type { ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
 import { createWatchers } from '../watchers'
@@ -22,10 +23,11 @@ export function createDeskUpstream(deps: {
   store: ConversationStore
   leases: Leases
   log: FastifyBaseLogger
+  files: FileVault
   botDelayMs?: number
   idleReleaseMs?: number
 }): Upstream {
-  const { config, store, leases, log } = deps
+  const { config, store, leases, log, files } = deps
   const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
   const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
 
@@ -36,13 +38,13 @@ export function createDeskUpstream(deps: {
     void (async () => {
       const c = await store.getConversation(conversationId)
       if (!c || c.humanJoined || c.status !== 'open') return
-      for (const m of await unansweredGuestMessages(store, conversationId)) bot.answer(conversationId, m.text, m.seq)
+      for (const m of await unansweredGuestMessages(store, conversationId)) bot.answer(conversationId, m.reply?.payload ?? m.text, m.seq)
     })().catch(onError)
   })
 
   return {
     name: 'desk',
-    routes: async (app) => registerDeskSocket(app, { config, store }),
+    routes: async (app) => registerDeskSocket(app, { config, store, files }),
     async openConversation(conversation) {
       if (bot && conversation.lastSeq === 0) await bot.greet(conversation.id)
     },
@@ -56,8 +58,13 @@ export function createDeskUpstream(deps: {
       if (!bot || conversation.humanJoined || conversation.status !== 'open') return
       // not awaited: waiting for a dead holder's lease must not hold up the guest's other frames
       void leases.acquire(conversation.id).then((held) => {
-        if (held) bot.answer(conversation.id, message.text, message.seq)
+        if (held) bot.answer(conversation.id, message.reply?.payload ?? message.text, message.seq)
       }, onError)
+    },
+    attachmentLimits: () => ({ maxBytes: config.limits.maxUploadBytes, types: config.files.types }),
+    async uploadAttachment(conversation, file) {
+      const result = await files.put(conversation.id, file)
+      return result.ok ? { ok: true, attachmentId: result.attachment.id } : result
     },
     guestTyping() {
       // the desk console learns of typing from the store's signals; nothing else to deliver

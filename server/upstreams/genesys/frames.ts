@@ -28,7 +28,7 @@ export interface Participant {
 }
 
 export type Content =
-  | { kind: 'Attachment'; id?: string; url?: string; filename?: string; mime?: string; mediaType?: string }
+  | { kind: 'Attachment'; id?: string; url?: string; filename?: string; mime?: string; mediaType?: string; fileSize?: number }
   | { kind: 'QuickReply'; text: string; payload: string }
   | { kind: 'ButtonResponse'; text: string; payload: string }
   | { kind: 'Card'; card: Card }
@@ -240,6 +240,8 @@ function content(x: unknown): Content | undefined {
       if (filename) item.filename = filename
       if (mime) item.mime = mime
       if (mediaType) item.mediaType = mediaType
+      const fileSize = readField(a, 'fileSize')
+      if (typeof fileSize === 'number' && Number.isSafeInteger(fileSize) && fileSize >= 0) item.fileSize = fileSize
       return item
     }
     case 'QuickReply':

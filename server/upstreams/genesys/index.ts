@@ -126,6 +126,15 @@ export function createGenesysUpstream(deps: {
       const session = await sessionFor(c).catch(notHeld)
       return session ? session.send(draft) : { ok: false, code: 'upstream_unavailable', message: NOT_HELD, retryAfterMs: 2000 }
     },
+    attachmentLimits() {
+      const { attachments } = settings()
+      if (!attachments.enabled || !attachments.modes.length) return undefined
+      const types = [...new Set(attachments.modes.flatMap((m) => m.fileTypes))]
+      const sizes = attachments.modes.map((m) => m.maxFileSizeKB).filter((kb): kb is number => kb !== undefined)
+      // the BFF takes the file first, so its own upload limit caps what Genesys would take
+      const maxBytes = Math.min(deps.config.limits.maxUploadBytes, sizes.length ? Math.max(...sizes) * 1024 : Infinity)
+      return { maxBytes, types }
+    },
     async uploadAttachment(c, file) {
       if (c.status === 'ended') return { ok: false, status: 400, message: 'This conversation has ended.' }
       const session = await sessionFor(c).catch(notHeld)

@@ -1,15 +1,16 @@
 /**
  * @module server/upstreams/genesys/map
- * What a Genesys StructuredMessage means for a Parley transcript (PROTOCOL.md §3.6). Rich content that the
- * widget cannot show yet (quick replies, cards, carousels, date pickers, attachments) becomes readable
- * text with its links; nothing is dropped silently.
+ * What a Genesys StructuredMessage means for a Parley transcript (PROTOCOL.md §3.6). Quick replies, cards,
+ * carousels, date pickers and files become the message's rich content, checked by the same reader the
+ * widget uses (a `javascript:` link is left out); content Parley cannot show becomes a readable line, so
+ * nothing is dropped silently.
  */
-import type { Author, EventKind } from '../../../src/protocol'
-import type { Card, Content, StructuredMessage } from './frames'
+import { readRichContent, type Author, type EventKind, type RichContent } from '../../../src/protocol'
+import type { Card, StructuredMessage } from './frames'
 
 export type Mapped =
-  | { kind: 'message'; role: 'agent' | 'bot'; text: string; author?: Author }
-  | { kind: 'guest-message'; text: string }
+  | { kind: 'message'; role: 'agent' | 'bot'; text: string; author?: Author; rich: RichContent }
+  | { kind: 'guest-message'; text: string; rich: RichContent }
   | { kind: 'event'; event: EventKind; author?: Author }
   | { kind: 'typing'; active: boolean; durationMs: number; author?: Author }
   /** The conversation was disconnected read-only: no more guest messages (409 until a new chat). */
@@ -22,12 +23,12 @@ const DEFAULT_TYPING_MS = 5000
 export function mapStructuredMessage(m: StructuredMessage): Mapped[] {
   const author = authorOf(m)
   if (m.type === 'Event') return m.events.length ? m.events.map((e) => mapEvent(m, e, author)) : [{ kind: 'ignored', reason: 'event without events' }]
-  const text = readableText(m)
+  const { text, rich } = contentOf(m)
   // an Inbound echo may be empty (a file-only message): it still confirms the guest's send
-  if (m.direction === 'Inbound') return [{ kind: 'guest-message', text }]
-  if (!text) return [{ kind: 'ignored', reason: 'empty outbound message' }]
+  if (m.direction === 'Inbound') return [{ kind: 'guest-message', text, rich }]
+  if (!text && !Object.keys(rich).length) return [{ kind: 'ignored', reason: 'empty outbound message' }]
   const role = m.originatingEntity === 'Bot' ? 'bot' : 'agent'
-  return [author ? { kind: 'message', role, text, author } : { kind: 'message', role, text }]
+  return [author ? { kind: 'message', role, text, author, rich } : { kind: 'message', role, text, rich }]
 }
 
 function mapEvent(m: StructuredMessage, e: StructuredMessage['events'][number], author: Author | undefined): Mapped {
@@ -53,53 +54,48 @@ function authorOf(m: StructuredMessage): Author | undefined {
   return m.from?.image ? { name, avatarUrl: m.from.image } : { name }
 }
 
-/** The message as plain text: its text, then each content item in a readable form. */
-export function readableText(m: StructuredMessage): string {
-  const parts: string[] = []
-  if (m.text?.trim()) parts.push(m.text.trim())
-  const quickReplies = m.content.filter((c) => c.kind === 'QuickReply')
-  if (quickReplies.length) parts.push(quickReplies.map((q) => `• ${q.text}`).join('\n'))
+/** The message's text (plus a line for each content item Parley cannot show) and its rich content. */
+export function contentOf(m: StructuredMessage): { text: string; rich: RichContent } {
+  const lines: string[] = []
+  if (m.text?.trim()) lines.push(m.text.trim())
+  const raw: Record<string, unknown[]> = { attachments: [], quickReplies: [], cards: [] }
+  const push = (key: string, item: unknown): void => void raw[key]?.push(item)
+  let datePicker: unknown
   for (const c of m.content) {
-    const text = c.kind === 'QuickReply' ? undefined : contentText(c)
-    if (text) parts.push(text)
-  }
-  return parts.join('\n\n')
-}
-
-function contentText(c: Exclude<Content, { kind: 'QuickReply' }>): string | undefined {
-  switch (c.kind) {
-    case 'Attachment': {
-      const name = c.filename ?? 'attachment'
-      return c.url ? `📎 ${name}: ${c.url}` : `📎 ${name}`
+    switch (c.kind) {
+      case 'Attachment':
+        if (c.id) push('attachments', { id: c.id, name: c.filename ?? 'attachment', type: c.mime ?? 'application/octet-stream', size: c.fileSize ?? 0, url: c.url })
+        break
+      case 'QuickReply':
+        push('quickReplies', { text: c.text, payload: c.payload })
+        break
+      case 'ButtonResponse':
+        if (c.text && !lines.includes(c.text)) lines.push(c.text)
+        break
+      case 'Card':
+        push('cards', card(c.card))
+        break
+      case 'Carousel':
+        for (const x of c.cards) push('cards', card(x))
+        break
+      case 'DatePicker':
+        datePicker = { title: c.title, subtitle: c.subtitle, slots: c.times.map((t) => ({ dateTime: t.dateTime, durationSeconds: t.duration })) }
+        break
+      case 'Unknown':
+        lines.push(`[${c.contentType} content that this chat cannot show]`)
+        break
     }
-    case 'ButtonResponse':
-      return c.text || undefined
-    case 'Card':
-      return cardText(c.card)
-    case 'Carousel':
-      return c.cards.map(cardText).join('\n\n') || undefined
-    case 'DatePicker': {
-      const head = [c.title, c.subtitle].filter(Boolean).join('\n')
-      const times = c.times.map((t) => `• ${formatSlot(t.dateTime)}${t.duration ? ` (${durationText(t.duration)})` : ''}`).join('\n')
-      return [head, times].filter(Boolean).join('\n') || undefined
-    }
-    case 'Unknown':
-      return `[${c.contentType} content that this chat cannot show]`
   }
+  // Parley shows up to 10 of each (a longer carousel is cut, not refused)
+  const capped = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.slice(0, 10)]))
+  return { text: lines.join('\n\n'), rich: readRichContent({ ...capped, datePicker }) }
 }
 
-function cardText(card: Card): string {
-  const lines = [card.title, card.description, card.image].filter((x): x is string => Boolean(x))
-  for (const a of card.actions) lines.push(a.url ? `• ${a.text}: ${a.url}` : `• ${a.text}`)
-  return lines.join('\n')
-}
-
-function formatSlot(iso: string): string {
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
-}
-
-/** Slot durations are seconds per the schema. */
-function durationText(seconds: number): string {
-  return seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`
+function card(c: Card): unknown {
+  return {
+    title: c.title,
+    description: c.description,
+    imageUrl: c.image,
+    actions: c.actions.map((a) => ({ type: a.type.toLowerCase() === 'link' ? 'link' : 'postback', text: a.text, url: a.url, payload: a.payload })),
+  }
 }

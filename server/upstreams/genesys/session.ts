@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import WebSocket from 'ws'
-import type { Author, FrameErrorCode } from '../../../src/protocol'
+import type { Author, FrameErrorCode, Reply, RichContent } from '../../../src/protocol'
 import type { GenesysConfig } from '../../config'
 import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
-import type { GuestSendOutcome, UploadResult } from '../types'
+import type { GuestDraft, GuestSendOutcome, UploadResult } from '../types'
 import type { DeploymentSettings } from './deployment'
 import { HEALTH_CHECK_ID, parseGenesysFrame, type GenesysFrame, type SessionInfo, type StructuredMessage } from './frames'
 import { fetchMissed, inTimeOrder } from './history'
@@ -34,11 +34,15 @@ export interface SessionContext {
   reorderMs?: number
 }
 
+/** Genesys' ButtonResponse type for each kind of guest reply. */
+const REPLY_KINDS = { 'quick-reply': 'QuickReply', button: 'Button', 'date-picker': 'DatePicker' } as const satisfies Record<Reply['kind'], string>
+
 interface PendingSend {
   clientMessageId: string
   text: string
   author: Author
   attachments?: string[]
+  reply?: Reply
   order: number
   attempts: number
   /** Sent at least once: Genesys may have it even if no echo came. */
@@ -108,7 +112,7 @@ export class GenesysSession {
   }
 
   /** Send a guest text; resolves when Genesys echoes it (and it is appended) or refuses it. */
-  async send(draft: { clientMessageId: string; text: string; author: Author; attachments?: string[] }): Promise<GuestSendOutcome> {
+  async send(draft: GuestDraft): Promise<GuestSendOutcome> {
     const { store } = this.ctx
     const known = await store.findByKey(this.conversationId, draft.clientMessageId)
     if (known?.type === 'message') return { ok: true, entry: known, duplicate: true }
@@ -501,10 +505,10 @@ export class GenesysSession {
       const at = m.time ?? new Date().toISOString()
       switch (x.kind) {
         case 'guest-message':
-          await this.onGuestEcho(m, x.text, tracingId)
+          await this.onGuestEcho(m, x.text, x.rich, tracingId)
           break
         case 'message':
-          await appendMessage(store, this.conversationId, { role: x.role, text: x.text, ...(x.author ? { author: x.author } : {}), sentAt: at }, key)
+          await appendMessage(store, this.conversationId, { role: x.role, text: x.text, ...(x.author ? { author: x.author } : {}), sentAt: at, ...x.rich }, key)
           break
         case 'event':
           await appendEvent(store, this.conversationId, x.event, x.author, { at, dedupKey: `${key}:${index}` })
@@ -524,14 +528,14 @@ export class GenesysSession {
   }
 
   /** The guest's own message came back: that is Genesys' receipt, so now it is appended and acked. */
-  private async onGuestEcho(m: StructuredMessage, text: string, tracingId: string | undefined): Promise<void> {
+  private async onGuestEcho(m: StructuredMessage, text: string, rich: RichContent, tracingId: string | undefined): Promise<void> {
     const cmid = tracingId ?? m.metadata.customMessageId
     const item =
       this.inFlight && (this.inFlight.clientMessageId === cmid || (!cmid && this.inFlight.text === text))
         ? this.takeInFlight()
         : this.takeQueued((p) => p.uncertain && (p.clientMessageId === cmid || (!cmid && p.text === text)))
     // an empty echo that is not ours (a history entry of a file-only message from elsewhere) shows nothing
-    if (!item && !text) return
+    if (!item && !text && !rich.attachments) return
     const keys = [...(item ? [item.clientMessageId] : cmid ? [cmid] : []), `genesys:${m.id}`]
     const { store } = this.ctx
     const { entry, duplicate } = await appendMessage(
@@ -539,8 +543,10 @@ export class GenesysSession {
       this.conversationId,
       {
         role: 'guest',
-        text: item?.text || text || '📎',
+        text: item?.text || text,
         ...(item ? { author: item.author, clientMessageId: item.clientMessageId } : cmid ? { clientMessageId: cmid } : {}),
+        ...(rich.attachments ? { attachments: rich.attachments } : {}),
+        ...(item?.reply ? { reply: item.reply } : {}),
         ...(m.time ? { sentAt: m.time } : {}),
       },
       keys,
@@ -581,9 +587,11 @@ export class GenesysSession {
     void this.customAttributes().then((attributes) => {
       if (this.inFlight !== item || this.ws?.readyState !== WebSocket.OPEN) return
       this.write(
-        item.attachments?.length
-          ? req.onMessageAttachments(this.token, item.clientMessageId, item.text, item.attachments, attributes)
-          : req.onMessageText(this.token, item.clientMessageId, item.text, attributes),
+        item.reply
+          ? req.onMessageButtonResponse(this.token, item.clientMessageId, { text: item.text, payload: item.reply.payload, kind: REPLY_KINDS[item.reply.kind] })
+          : item.attachments?.length
+            ? req.onMessageAttachments(this.token, item.clientMessageId, item.text, item.attachments, attributes)
+            : req.onMessageText(this.token, item.clientMessageId, item.text, attributes),
       )
       clearTimeout(this.timers.echo)
       this.timers.echo = setTimeout(() => {
