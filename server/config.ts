@@ -106,6 +106,10 @@ export interface Config {
   files: FilesConfig
 }
 
+/** This BFF as the client reached it: the public URL when configured, else the request's own host. */
+export const publicBase = (config: Pick<Config, 'publicUrl'>, request: { protocol: string; host: string }): string =>
+  config.publicUrl ?? `${request.protocol}://${request.host}`
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)

@@ -6,14 +6,12 @@
  */
 import { isUtf8 } from 'node:buffer'
 import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type'
+import { typeAllowed } from '../src/protocol'
 
 export const DEFAULT_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']
 
 const TEXT = /^(text\/(plain|csv)|application\/json)$/
 
-/** Allowed patterns are exact types or `major/*`. */
-export const typeAllowed = (type: string, patterns: readonly string[]): boolean =>
-  patterns.some((p) => p === type || (p.endsWith('/*') && type.startsWith(p.slice(0, -1))))
 
 /** A pattern for `PARLEY_UPLOAD_TYPES` whose files can be checked. */
 export function checkableType(pattern: string): boolean {

@@ -2,7 +2,8 @@
  * @module server/files
  * The desk's files: uploads of guests and agents, kept under `PARLEY_FILES_DIR/<conversation>/<id>` with
  * their description beside them, handed out through short-lived signed URLs. The transcript stores an
- * attachment without a URL; `present` signs a fresh one each time an entry leaves the BFF.
+ * attachment without a URL; `present` signs a fresh one each time an entry leaves the BFF. The URL is absolute
+ * (the widget runs on other sites), on `PARLEY_PUBLIC_URL` or else the host the request came to.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
@@ -24,8 +25,8 @@ export interface FileVault {
   resolve(conversationId: string, ids: readonly string[]): Promise<Attachment[] | undefined>
   /** The file behind a signed URL's parts, or undefined when the signature is wrong or expired. */
   open(query: { conversationId: string; id: string; expires: number; signature: string }): Promise<{ attachment: Attachment; path: string } | undefined>
-  /** The entry as it may leave the BFF: its desk files with fresh signed URLs. */
-  present<T extends TranscriptEntry>(conversationId: string, entry: T): T
+  /** The entry as it may leave the BFF: its desk files with fresh signed URLs under `base` (`https://host`). */
+  present<T extends TranscriptEntry>(conversationId: string, entry: T, base: string): T
   removeConversation(conversationId: string): Promise<void>
 }
 
@@ -46,10 +47,10 @@ export function createFileVault(options: FilesConfig & { secret: Uint8Array; max
     return name && type && size !== undefined ? { id, name, type, size } : undefined
   }
 
-  function sign(conversationId: string, attachment: Attachment): Attachment {
+  function sign(conversationId: string, attachment: Attachment, base: string): Attachment {
     const expires = Math.floor(Date.now() / 1000) + options.urlTtlSeconds
     const q = new URLSearchParams({ c: conversationId, e: String(expires), s: signature(conversationId, attachment.id, expires) })
-    return { ...attachment, url: `/api/files/${attachment.id}?${q.toString()}` }
+    return { ...attachment, url: `${base}/api/files/${attachment.id}?${q.toString()}` }
   }
 
   return {
@@ -85,9 +86,9 @@ export function createFileVault(options: FilesConfig & { secret: Uint8Array; max
       const attachment = await describe(conversationId, id)
       return attachment && { attachment, path: join(folder(conversationId), id) }
     },
-    present(conversationId, entry) {
+    present(conversationId, entry, base) {
       if (entry.type !== 'message' || !entry.attachments?.some((a) => !a.url)) return entry
-      return { ...entry, attachments: entry.attachments.map((a) => (a.url ? a : sign(conversationId, a))) }
+      return { ...entry, attachments: entry.attachments.map((a) => (a.url ? a : sign(conversationId, a, base))) }
     },
     async removeConversation(conversationId) {
       if (SAFE_ID.test(conversationId)) await rm(folder(conversationId), { recursive: true, force: true })

@@ -14,7 +14,7 @@ import {
   type MessagesPage,
   type RefreshedTokens,
 } from '../../src/protocol'
-import type { Config } from '../config'
+import { publicBase, type Config } from '../config'
 import { endConversation, newId } from '../conversations'
 import { sendProblem } from '../problem'
 import type { ConversationRecord, ConversationStore, GuestRecord } from '../stores/types'
@@ -32,10 +32,8 @@ interface Deps {
   files: FileVault
 }
 
-/** The socket URL the client should use: the public URL when configured, else the request's own host. */
 function socketUrl(config: Config, request: FastifyRequest): string {
-  const base = config.publicUrl ?? `${request.protocol}://${request.host}`
-  return `${base.replace(/^http/, 'ws')}/api/socket`
+  return `${publicBase(config, request).replace(/^http/, 'ws')}/api/socket`
 }
 
 /** Verify `Authorization: Bearer <guestToken>`, or answer 401 and return undefined. */
@@ -117,7 +115,7 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     const query = parseHistoryQuery(request.query)
     if (!query.ok) return sendProblem(reply, 400, 'bad_request', query.message)
     const { entries, hasMore } = await store.readBefore(claims.conversationId, query.value.before, query.value.limit)
-    const page: MessagesPage = { messages: entries.map((e) => files.present(claims.conversationId, e)), hasMore }
+    const page: MessagesPage = { messages: entries.map((e) => files.present(claims.conversationId, e, publicBase(config, request))), hasMore }
     return reply.header('cache-control', 'no-store').send(page)
   })
 

@@ -16,7 +16,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from '../../src/protocol'
-import type { Config } from '../config'
+import { publicBase, type Config } from '../config'
 import { advanceReceipt, appendMessage } from '../conversations'
 import { rawText } from '../raw-data'
 import { sendProblem } from '../problem'
@@ -162,6 +162,7 @@ export function registerGuestSocket(
       // attached to the TCP socket and adds an 'error' listener holding both; the response is detached
       // and that listener replaced by ours (below). That was about 5 kB per idle guest (docs/benchmarks.md).
       const log = request.log
+      const base = publicBase(config, request)
       const tcp = request.raw.socket
       const batch = batchWrites(tcp)
       request.upgradeResponse?.detachSocket(tcp)
@@ -208,7 +209,7 @@ export function registerGuestSocket(
       }
 
       const unsubscribe = dispatch.watch(claims.conversationId, claims.guestId, (event) => {
-        if (event.type === 'entry') send(files.present(claims.conversationId, event.entry))
+        if (event.type === 'entry') send(files.present(claims.conversationId, event.entry, base))
         else if (event.type === 'conversation') sendReceipts(event.conversation)
         else if (event.type === 'signal' && event.signal.role !== 'guest') {
           const { role, active, author } = event.signal
@@ -263,7 +264,7 @@ export function registerGuestSocket(
             if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset', epoch: c.epoch })
             const missed = await store.readAfter(c.id, frame.afterSeq, MAX_REPLAY + 1)
             if (missed.length > MAX_REPLAY) return send({ type: 'reset' })
-            for (const entry of missed) send(files.present(c.id, entry))
+            for (const entry of missed) send(files.present(c.id, entry, base))
             return
           }
           case 'send': {

@@ -8,7 +8,9 @@ import {
   parseGuestSession,
   parseMessagesPage,
   parseRefreshedTokens,
+  readAttachmentId,
   readProblemCode,
+  readProblemDetail,
   type Availability,
   type CreateGuestSessionBody,
   type GuestSession,
@@ -39,6 +41,14 @@ export interface BffClient {
   rate(guestToken: string, rating: RatingBody): Promise<void>
   availability(): Promise<Availability>
   leaveOfflineMessage(body: OfflineMessageBody): Promise<void>
+  /** Upload a file for the next message; XHR underneath, because fetch cannot report upload progress. */
+  upload(guestToken: string, file: File, onProgress?: (fraction: number) => void): Upload
+}
+
+/** An upload in flight: `done` resolves with the attachment id, `abort()` rejects it with code `aborted`. */
+export interface Upload {
+  done: Promise<string>
+  abort(): void
 }
 
 export interface BffClientOptions {
@@ -104,6 +114,28 @@ export function createBffClient(options: BffClientOptions): BffClient {
     },
     async leaveOfflineMessage(body) {
       await call('api/offline-messages', json(body))
+    },
+    upload(guestToken, file, onProgress) {
+      const xhr = new XMLHttpRequest()
+      const done = new Promise<string>((resolve, reject) => {
+        xhr.open('POST', url('api/guest-sessions/current/attachments'))
+        xhr.responseType = 'json'
+        xhr.timeout = 10 * timeoutMs
+        xhr.setRequestHeader('authorization', `Bearer ${guestToken}`)
+        xhr.setRequestHeader('content-type', file.type || 'application/octet-stream')
+        xhr.setRequestHeader('x-parley-file-name', encodeURIComponent(file.name))
+        xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total)
+        xhr.onload = () => {
+          const body: unknown = xhr.response
+          const id = xhr.status === 201 ? readAttachmentId(body) : undefined
+          if (id) resolve(id)
+          else reject(new BffError(readProblemDetail(body) ?? `The chat service answered ${xhr.status}.`, xhr.status, readProblemCode(body) ?? 'http_error'))
+        }
+        xhr.onerror = xhr.ontimeout = () => reject(new BffError('The chat service could not be reached.', 0, 'network'))
+        xhr.onabort = () => reject(new BffError('Cancelled.', 0, 'aborted'))
+        xhr.send(file)
+      })
+      return { done, abort: () => xhr.abort() }
     },
   }
 }

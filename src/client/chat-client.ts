@@ -9,10 +9,13 @@ import {
   hasContent,
   normalizeText,
   parseGuestSession,
+  type Attachment,
   type CreateGuestSessionBody,
+  type Draft,
   type ErrorFrame,
   type GuestSession,
   type ReceiptFrame,
+  type SendFrame,
   type ServerFrame,
   type ServerTypingFrame,
   type TranscriptEntry,
@@ -73,8 +76,10 @@ export interface ChatClientOptions {
 export interface ChatClient {
   /** Restore or create the session and connect; `profile` (a pre-chat form) goes with a session created now. */
   start(options?: { profile?: CreateGuestSessionBody }): Promise<void>
-  /** Queue a message; returns its outbox item (or undefined when the text is empty). */
-  send(text: string): OutboxItem | undefined
+  /** Queue a message with its files or the quick reply it answers; returns its outbox item (undefined when empty). */
+  send(text: string, draft?: Draft): OutboxItem | undefined
+  /** Upload a file for a later `send`; `done` resolves with the attachment to put in `draft.attachments`. */
+  upload(file: File, onProgress?: (fraction: number) => void): { done: Promise<Attachment>; abort(): void }
   retry(clientMessageId: string): void
   setTyping(active: boolean): void
   markRead(upToSeq: number): void
@@ -121,6 +126,22 @@ export async function rateConversation(bff: BffClient, holder: SessionHolder, sc
   const session = holder.get()
   if (!session) throw new BffError('No conversation.', 0, 'no_session')
   await bff.rate(session.guestToken, comment ? { score, comment } : { score })
+}
+
+/** `upload()` of the engine and of a follower tab: both hold the session, the upload is plain HTTP. */
+export function uploadFile(bff: BffClient, holder: SessionHolder, file: File, onProgress?: (fraction: number) => void): ReturnType<ChatClient['upload']> {
+  const session = holder.get()
+  if (!session) return { done: Promise.reject(new BffError('No conversation.', 0, 'no_session')), abort: () => undefined }
+  const { done, abort } = bff.upload(session.guestToken, file, onProgress)
+  return { done: done.then((id) => ({ id, name: file.name, type: file.type || 'application/octet-stream', size: file.size })), abort }
+}
+
+/** The `send` frame of an outbox item: its files go by id. */
+export function sendFrame(item: OutboxItem): SendFrame {
+  const frame: SendFrame = { type: 'send', clientMessageId: item.clientMessageId, text: item.text }
+  if (item.attachments) frame.attachments = item.attachments.map((a) => a.id)
+  if (item.reply) frame.reply = item.reply
+  return frame
 }
 
 /** The storage keys a client with this `storageKey` uses. */
@@ -235,7 +256,7 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   }
 
   function flushOutbox(): void {
-    for (const item of outbox.sending()) connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+    for (const item of outbox.sending()) connection.send(sendFrame(item))
   }
 
   function onFrame(frame: ServerFrame): void {
@@ -331,24 +352,25 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       events.emit('outbox', outbox.items())
       connection.start()
     },
-    send(raw) {
+    send(raw, draft) {
       const text = normalizeText(raw)
-      if (!hasContent(text)) return undefined
-      const item = outbox.add(text)
+      if (!hasContent(text) && !draft?.attachments?.length) return undefined
+      const item = outbox.add(text, draft)
       if (countChars(text) > maxMessageChars) {
         outbox.fail(item.clientMessageId, `Messages are limited to ${maxMessageChars} characters.`)
         return item
       }
-      connection.send({ type: 'send', clientMessageId: item.clientMessageId, text })
+      connection.send(sendFrame(item))
       return item
     },
+    upload: (file, onProgress) => uploadFile(bff, holder, file, onProgress),
     adopt(item) {
       outbox.put(item)
-      if (item.state === 'sending') connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+      if (item.state === 'sending') connection.send(sendFrame(item))
     },
     retry(id) {
       const item = outbox.retry(id)
-      if (item) connection.send({ type: 'send', clientMessageId: item.clientMessageId, text: item.text })
+      if (item) connection.send(sendFrame(item))
     },
     setTyping(active) {
       connection.send({ type: 'typing', active })

@@ -3,14 +3,13 @@
  * Guest messages that are not yet acknowledged, in the order they were written. Kept in storage so a
  * reload resends them; the BFF de-duplicates by `clientMessageId`, so resending is always safe.
  */
-import { parseOutboxItems, type OutboxItem } from '../protocol'
+import { parseOutboxItems, type Draft, type OutboxItem } from '../protocol'
 import { safeRead, safeWrite, type StorageLike } from './storage'
 
 export { parseOutboxItems, type OutboxItem }
 
-
 export interface Outbox {
-  add(text: string): OutboxItem
+  add(text: string, draft?: Draft): OutboxItem
   /** Adopt an item made elsewhere (another tab); one already known is left as it is. */
   put(item: OutboxItem): void
   /** The BFF acknowledged it: it is durable and will come back as a transcript entry. */
@@ -33,8 +32,8 @@ const newClientMessageId = (): string =>
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 
 /** A new item in the `sending` state with a fresh id. */
-export function newOutboxItem(text: string): OutboxItem {
-  return { clientMessageId: newClientMessageId(), text, createdAt: new Date().toISOString(), state: 'sending' }
+export function newOutboxItem(text: string, draft: Draft = {}): OutboxItem {
+  return { ...draft, clientMessageId: newClientMessageId(), text, createdAt: new Date().toISOString(), state: 'sending' }
 }
 
 
@@ -52,8 +51,8 @@ export function createOutbox(options: { storage?: StorageLike; key: string; onCh
   }
 
   return {
-    add(text) {
-      const item = newOutboxItem(text)
+    add(text, draft) {
+      const item = newOutboxItem(text, draft)
       list = [...list, item]
       changed()
       return item

@@ -7,7 +7,7 @@
  */
 import { hasContent, normalizeText, type CreateGuestSessionBody, type GuestSession } from '../protocol'
 import { createBffClient } from './bff-http'
-import { createChatClient, rateConversation, readResumePoint, storageKeys, type ChatClient, type ChatClientEvents, type ChatClientOptions, type EngineClient, type SessionHolder } from './chat-client'
+import { createChatClient, rateConversation, uploadFile, readResumePoint, storageKeys, type ChatClient, type ChatClientEvents, type ChatClientOptions, type EngineClient, type SessionHolder } from './chat-client'
 import type { ConnectionState } from './connection'
 import { createEmitter } from './emitter'
 import { newOutboxItem, parseOutboxItems, type OutboxItem } from './outbox'
@@ -226,11 +226,11 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
       if (engine) await engine.start(startOptions)
       else if (role === 'follower') post(startOptions?.profile ? { kind: 'start', profile: startOptions.profile } : { kind: 'start' })
     },
-    send(raw) {
-      if (engine) return engine.send(raw)
+    send(raw, draft) {
+      if (engine) return engine.send(raw, draft)
       const text = normalizeText(raw)
-      if (!hasContent(text)) return undefined
-      const item = newOutboxItem(text)
+      if (!hasContent(text) && !draft?.attachments?.length) return undefined
+      const item = newOutboxItem(text, draft)
       unconfirmed.set(item.clientMessageId, item)
       if (role === 'follower') post({ kind: 'send', item })
       emitOutbox()
@@ -263,6 +263,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
       post({ kind: 'newChat' })
       unconfirmed.clear()
     },
+    upload: (file, onProgress) => (engine ? engine.upload(file, onProgress) : uploadFile(bff, holder, file, onProgress)),
     rate: (score, comment) => (engine ? engine.rate(score, comment) : rateConversation(bff, holder, score, comment)),
     stop() {
       engine?.stop()

@@ -9,7 +9,7 @@ import { computed, inject, shallowRef, toValue, watch, type MaybeRefOrGetter, ty
 import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
 import { memoryStorage } from '../client/storage'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
-import type { Availability, CreateGuestSessionBody, OfflineMessageBody } from '../protocol'
+import type { Availability, CreateGuestSessionBody, Draft, OfflineMessageBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
 import { useChatSocket } from './useChatSocket'
 import { useGuestSession } from './useGuestSession'
@@ -38,7 +38,7 @@ export interface UseParleyReturn {
   ended: Readonly<Ref<boolean>>
   /** Seen up to here before the panel opened (the "new messages" divider). */
   newAfterSeq: Readonly<Ref<number | undefined>>
-  /** Business hours, checked when a guest without a conversation opens the panel. */
+  /** Business hours and attachment limits, checked when the panel first opens. */
   availability: Readonly<Ref<Availability | undefined>>
   /** `requireProfile` and no conversation yet: show the pre-chat form and call `start(profile)`. */
   needsProfile: Readonly<Ref<boolean>>
@@ -50,7 +50,10 @@ export interface UseParleyReturn {
   loadOlder(): Promise<boolean>
   open(): void
   close(): void
-  send(text: string): void
+  /** Send a message; `draft` carries uploaded files or the quick reply / button it answers. */
+  send(text: string, draft?: Draft): void
+  /** Upload a file for the next message (see `useUploads` for chips with progress and limits). */
+  upload: ChatClient['upload']
   retry(clientMessageId: string): void
   setTyping(active: boolean): void
   reconnect(): void
@@ -151,20 +154,22 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     loadOlder: client.loadOlder,
     open() {
       chat.setOpen(true)
+      const checked = availability.value ? Promise.resolve() : checkAvailability()
       if (hasConversation()) return start()
       // a first conversation starts only inside business hours, and after the pre-chat form if there is one
-      void checkAvailability().then(() => {
+      void checked.then(() => {
         if (availability.value?.open && !needsProfile.value && chat.isOpen) start()
       })
     },
     close() {
       chat.setOpen(false)
     },
-    send(text) {
+    send(text, draft) {
       if (!needsProfile.value) start()
       chat.setError(undefined)
-      client.send(text)
+      client.send(text, draft)
     },
+    upload: client.upload,
     retry: client.retry,
     setTyping: client.setTyping,
     reconnect: client.reconnect,

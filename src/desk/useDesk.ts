@@ -11,9 +11,14 @@ import {
   parseDeskServerFrame,
   TOKEN_PROTOCOL_PREFIX,
   type ConversationSummary,
+  readAttachmentId,
+  readProblemDetail,
   type DeskClientFrame,
+  type RichContent,
   type TranscriptEntry,
 } from '../protocol'
+
+export type DeskRich = { attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'cards'>
 
 export type DeskStatus = 'signed-out' | 'connecting' | 'online' | 'reconnecting'
 
@@ -115,9 +120,23 @@ export function useDesk(token: () => string | undefined) {
     send({ type: 'open', conversationId })
   }
 
-  function reply(text: string, agentName: string): void {
+  /** An agent message; files by the ids `upload` returned, quick replies and cards as the guest will see them. */
+  function reply(text: string, agentName: string, rich: DeskRich = {}): void {
     if (!selectedId.value) return
-    send({ type: 'reply', conversationId: selectedId.value, clientMessageId: crypto.randomUUID(), text, agentName })
+    send({ type: 'reply', conversationId: selectedId.value, clientMessageId: crypto.randomUUID(), text, agentName, ...rich })
+  }
+
+  /** Upload a file for the next reply; resolves with its id, rejects with the BFF's reason. */
+  async function upload(file: File): Promise<string> {
+    const res = await fetch(`/api/desk/conversations/${encodeURIComponent(selectedId.value ?? '')}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token() ?? ''}`, 'content-type': file.type || 'application/octet-stream', 'x-parley-file-name': encodeURIComponent(file.name) },
+      body: file,
+    })
+    const body: unknown = await res.json().catch(() => undefined)
+    const id = res.status === 201 ? readAttachmentId(body) : undefined
+    if (!id) throw new Error(readProblemDetail(body) ?? `The upload failed (${res.status}).`)
+    return id
   }
 
   function setTyping(active: boolean, agentName: string): void {
@@ -148,5 +167,5 @@ export function useDesk(token: () => string | undefined) {
     ws?.close()
   })
 
-  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, setTyping, end, leave }
+  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, upload, setTyping, end, leave }
 }

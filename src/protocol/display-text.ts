@@ -15,3 +15,6 @@ export function displayText(text: string): string {
 export function authorName(from: { role: string; author?: { name: string } | undefined }): string {
   return displayText(from.author?.name ?? (from.role === 'bot' ? 'Bot' : 'Agent'))
 }
+
+/** A file size as people read it: 12 kB, 3.4 MB. */
+export const fileSize = (bytes: number): string => (bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`)

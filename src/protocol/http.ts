@@ -148,3 +148,15 @@ export function readProblemCode(raw: unknown): string | undefined {
   const o = asObject(raw)
   return o ? readString(o, 'code', 64) : undefined
 }
+
+/** The human-readable `detail` of a problem body, e.g. why a file was refused. */
+export function readProblemDetail(raw: unknown): string | undefined {
+  const o = asObject(raw)
+  return o ? readString(o, 'detail', 500) : undefined
+}
+
+/** `201` answer of `POST /api/guest-sessions/current/attachments`. */
+export function readAttachmentId(raw: unknown): string | undefined {
+  const o = asObject(raw)
+  return o ? readId(o, 'attachmentId', 64) : undefined
+}

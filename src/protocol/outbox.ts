@@ -5,8 +5,12 @@
  */
 import { MAX_ID_LENGTH } from './limits'
 import { asObject, readId, readOneOf, readSeq, readString } from './read'
+import { readRichContent, type RichContent } from './rich'
 
-export interface OutboxItem {
+/** What a guest message may carry besides its text: uploaded files, or the quick reply / button it answers. */
+export type Draft = Pick<RichContent, 'attachments' | 'reply'>
+
+export interface OutboxItem extends Draft {
   clientMessageId: string
   text: string
   /** ISO 8601 */
@@ -33,6 +37,9 @@ export function parseOutboxItems(raw: unknown): OutboxItem[] {
     const item: OutboxItem = { clientMessageId, text, createdAt, state }
     if (seq !== undefined) item.seq = seq
     if (error !== undefined) item.error = error
+    const { attachments, reply } = readRichContent(o)
+    if (attachments) item.attachments = attachments
+    if (reply) item.reply = reply
     items.push(item)
   }
   return items

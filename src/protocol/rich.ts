@@ -14,7 +14,7 @@ export interface Attachment {
   type: string
   /** bytes */
   size: number
-  /** A short-lived signed URL (desk, relative to the BFF) or the contact centre's download URL. */
+  /** A short-lived signed URL (desk) or the contact centre's download URL. */
   url?: string
 }
 
@@ -68,10 +68,9 @@ export const MAX_PAYLOAD = 1000
 const MAX_URL = 2000
 const MAX_ITEMS = 10
 
-/** A URL a guest may be sent to: http(s) or mailto, absolute; `/api/files/…` for the desk's own files. */
+/** A URL a guest may be sent to or shown from: absolute http(s), or mailto for links. */
 export function safeUrl(raw: string | undefined, allowMailto = false): string | undefined {
   if (!raw || raw.length > MAX_URL) return undefined
-  if (/^\/api\/files\/[\w-]+\?[\w=&.%-]*$/.test(raw)) return raw
   return (allowMailto ? /^(https?:\/\/[^\s"'<>\\]+|mailto:[^\s"'<>\\]+)$/i : /^https?:\/\/[^\s"'<>\\]+$/i).test(raw) ? raw : undefined
 }
 
@@ -178,3 +177,7 @@ export function readAttachmentIds(raw: unknown): string[] | undefined | null {
   const ids = Array.isArray(raw) && raw.length <= MAX_ATTACHMENTS ? raw.filter((x): x is string => typeof x === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(x)) : []
   return Array.isArray(raw) && ids.length === raw.length ? ids : null
 }
+
+/** A MIME type against allowed patterns: exact types, `major/*` or `*\/*`. */
+export const typeAllowed = (type: string, patterns: readonly string[]): boolean =>
+  patterns.some((p) => p === type || p === '*/*' || (p.endsWith('/*') && type.startsWith(p.slice(0, -1))))

@@ -6,7 +6,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { authorName } from '../protocol/display-text'
-import type { Author, EventKind, OutboxItem, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
+import type { Author, EventKind, OutboxItem, RichContent, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
 
 /** Connection status as the UI needs it (mirrors `ConnectionState` of the client without importing it). */
 export type ConnectionView =
@@ -19,11 +19,13 @@ export type PendingMessage = OutboxItem
 
 export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed'
 
-/** One row of the message list. */
+/** One row of the message list. Quick replies and time slots are left out once the guest has written after them. */
 export type ChatItem =
-  | {
+  | ({
       kind: 'message'
       key: string
+      /** The transcript's message id (absent while pending). */
+      id?: string
       role: Role
       text: string
       author?: Author
@@ -32,7 +34,7 @@ export type ChatItem =
       clientMessageId?: string
       status?: MessageStatus
       error?: string
-    }
+    } & RichContent)
   | { kind: 'event'; key: string; event: EventKind; at: string; author?: Author; seq: number }
 
 export interface TypingView {
@@ -144,26 +146,31 @@ export const useChatStore = defineStore('parley/chat', () => {
     const rows: ChatItem[] = entries.value.map((e) => {
       if (e.type === 'event') return { kind: 'event', key: `s${e.seq}`, event: e.kind, at: e.at, seq: e.seq, ...(e.author ? { author: e.author } : {}) }
       if (e.clientMessageId) shown.add(e.clientMessageId)
-      const row: ChatItem = { kind: 'message', key: e.clientMessageId ?? `s${e.seq}`, role: e.role, text: e.text, sentAt: e.sentAt, seq: e.seq }
-      if (e.author) row.author = e.author
+      const { type: _type, ...message } = e
+      const row: ChatItem = { ...message, kind: 'message', key: e.clientMessageId ?? `s${e.seq}` }
       if (e.role === 'guest') row.status = statusOf(e.seq)
-      if (e.clientMessageId) row.clientMessageId = e.clientMessageId
       return row
     })
     for (const p of pending.value) {
       if (shown.has(p.clientMessageId)) continue
-      const row: ChatItem = {
-        kind: 'message',
-        key: p.clientMessageId,
-        role: 'guest',
-        text: p.text,
-        sentAt: p.createdAt,
-        clientMessageId: p.clientMessageId,
-        status: p.state === 'sent' && p.seq !== undefined ? statusOf(p.seq) : p.state,
-      }
-      if (p.seq !== undefined) row.seq = p.seq
-      if (p.error) row.error = p.error
+      const { clientMessageId, text, createdAt, state, seq, error, attachments, reply } = p
+      const row: ChatItem = { kind: 'message', key: clientMessageId, role: 'guest', text, sentAt: createdAt, clientMessageId, status: state === 'sent' && seq !== undefined ? statusOf(seq) : state }
+      if (seq !== undefined) row.seq = seq
+      if (error) row.error = error
+      if (attachments) row.attachments = attachments
+      if (reply) row.reply = reply
       rows.push(row)
+    }
+    // a choice is offered until the guest writes again
+    let answered = false
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i]
+      if (row?.kind !== 'message') continue
+      if (answered && (row.quickReplies || row.datePicker)) {
+        const { quickReplies: _q, datePicker: _d, ...rest } = row
+        rows[i] = rest
+      }
+      if (row.role === 'guest') answered = true
     }
     return rows
   })

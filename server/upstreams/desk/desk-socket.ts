@@ -13,7 +13,7 @@ import {
   parseDeskClientFrame,
   type DeskServerFrame,
 } from '../../../src/protocol'
-import type { Config } from '../../config'
+import { publicBase, type Config } from '../../config'
 import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import { sendProblem } from '../../problem'
 import { offeredCredential, sameSecret } from '../../socket/upgrade'
@@ -38,6 +38,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
       },
     },
     (socket: WebSocket, request) => {
+      const base = publicBase(config, request)
       const send = (frame: DeskServerFrame): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
       }
@@ -47,7 +48,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
       }
 
       const unsubscribe = store.subscribe((event) => {
-        if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: files.present(event.conversationId, event.entry) })
+        if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: files.present(event.conversationId, event.entry, base) })
         else if (event.type === 'conversation')
           summarize(store, event.conversation).then((conversation) => send({ type: 'conversation', conversation }), fail)
         else if (event.type === 'signal' && event.signal.role === 'guest')
@@ -77,7 +78,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               case 'open': {
                 await advanceReceipt(store, c.id, 'deskReadSeq', c.lastSeq)
                 const { entries } = await store.readBefore(c.id, undefined, TRANSCRIPT_LIMIT)
-                return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e)) })
+                return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e, base)) })
               }
               case 'typing':
                 return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agentName(frame.agentName) } })

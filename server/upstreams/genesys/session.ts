@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import WebSocket from 'ws'
-import type { Author, FrameErrorCode, Reply, RichContent } from '../../../src/protocol'
+import { typeAllowed, type Author, type FrameErrorCode, type Reply, type RichContent } from '../../../src/protocol'
 import type { GenesysConfig } from '../../config'
 import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
@@ -153,7 +153,7 @@ export class GenesysSession {
     const lower = file.name.toLowerCase()
     if (this.info?.blockedExtensions.some((ext) => lower.endsWith(ext.toLowerCase())))
       return { ok: false, status: 415, message: 'Files of this kind are not accepted.' }
-    if (media && !media.fileTypes.some((t) => t === '*/*' || t === file.type || (t.endsWith('/*') && file.type.startsWith(t.slice(0, -1)))))
+    if (media && !typeAllowed(file.type, media.fileTypes))
       return { ok: false, status: 415, message: `Files of type ${file.type} are not accepted.` }
     if (media?.maxFileSizeKB !== undefined && file.bytes.length > media.maxFileSizeKB * 1024)
       return { ok: false, status: 413, message: `Files are limited to ${media.maxFileSizeKB} KB.` }
