@@ -2,6 +2,9 @@
  * Helpers for BFF tests: an app on 127.0.0.1 with a known config, and a guest socket whose frames can be
  * awaited one by one.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { SignJWT } from 'jose'
 import WebSocket from 'ws'
 import { parseDeskServerFrame, parseServerFrame, type DeskServerFrame, type ServerFrame } from '../src/protocol'
@@ -31,6 +34,8 @@ export async function startTestApp(env: Record<string, string> = {}, botDelayMs 
     PARLEY_DESK_TOKEN: DESK_TOKEN,
     PARLEY_DIST_DIR: '/nonexistent',
     PARLEY_DRAIN_MS: '200',
+    // each app its own file store, so tests never see each other's uploads
+    PARLEY_FILES_DIR: mkdtempSync(join(tmpdir(), 'parley-files-')),
     ...env,
   })
   const parley = await buildApp({

@@ -54,7 +54,7 @@ describe('conversation', () => {
     const a = await openGuestSocket(app, guest)
     const ready = await a.next('ready')
     a.send({ type: 'send', clientMessageId: 'r1', text: 'one' })
-    await a.next('message', (m) => m.role === 'bot' && m.text.includes('one'))
+    await a.next('message', (m) => m.role === 'bot' && m.text.includes('You said: "one"'))
     a.close()
     await a.closed
     const b = await openGuestSocket(app, guest)

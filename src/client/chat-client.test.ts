@@ -27,6 +27,28 @@ describe('createChatClient', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
+  it('sends files by id and a quick-reply answer, keeps them in the outbox, and resends them after a reconnect', async () => {
+    const { client, s, outbox, sockets } = await readyClient()
+    const file = { id: 'f-1', name: 'a.png', type: 'image/png', size: 3 }
+    client.send('', { attachments: [file] })
+    client.send('Yes', { reply: { kind: 'quick-reply', payload: 'y', messageId: 'm1' } })
+    expect(client.send('  ')).toBeUndefined()
+    const sends = s?.frames().filter((f) => (f as { type: string }).type === 'send')
+    expect(sends).toMatchObject([
+      { text: '', attachments: ['f-1'] },
+      { text: 'Yes', reply: { kind: 'quick-reply', payload: 'y', messageId: 'm1' } },
+    ])
+    expect(outbox()).toMatchObject([{ attachments: [file] }, { reply: { payload: 'y' } }])
+    s?.serverClose(1012)
+    await vi.advanceTimersByTimeAsync(2000)
+    const next = sockets.at(-1)
+    expect(next).not.toBe(s)
+    next?.open()
+    next?.receive({ type: 'ready', guestId: 'g1', conversationId: 'c1', epoch: 'e1', lastSeq: 0 })
+    await flush()
+    expect(next?.frames().filter((f) => (f as { type: string }).type === 'send')).toMatchObject([{ attachments: ['f-1'] }, { reply: { payload: 'y' } }])
+  })
+
   it.each(['rate_limited', 'upstream_unavailable'] as const)('keeps a message "sending" after %s and resends it once the wait is over', async (code) => {
     const { client, s, outbox } = await readyClient()
     client.send('are you there?')

@@ -56,4 +56,38 @@ describe('MessageComposer', () => {
     await box.setValue('n')
     expect(w.emitted('typing')).toEqual([[true], [true]])
   })
+
+  it('offers an attach button labelled "Attach file" only when files are taken', async () => {
+    expect(mount(MessageComposer).find('input[type="file"]').exists()).toBe(false)
+    const w = mount(MessageComposer, { props: { attach: true } })
+    const input = w.get('input[type="file"]')
+    expect(input.attributes()).toMatchObject({ 'aria-label': 'Attach file', multiple: '' })
+    const f = new File(['x'], 'a.png', { type: 'image/png' })
+    Object.defineProperty(input.element, 'files', { value: [f] })
+    await input.trigger('change')
+    expect(w.emitted('files')).toEqual([[[f]]])
+  })
+
+  it('takes a pasted screenshot as a file', async () => {
+    const w = mount(MessageComposer, { props: { attach: true } })
+    const f = new File(['x'], 'image.png', { type: 'image/png' })
+    const event = new Event('paste', { bubbles: true, cancelable: true })
+    Object.defineProperty(event, 'clipboardData', { value: { files: [f] } })
+    w.get('textarea').element.dispatchEvent(event)
+    expect(w.emitted('files')).toEqual([[[f]]])
+    expect(event.defaultPrevented).toBe(true)
+  })
+
+  it('shows chips with progress and errors, waits for uploads, then sends files without text', async () => {
+    const uploading = { key: 1, name: 'a.png', progress: 0.4, abort: () => undefined }
+    const w = mount(MessageComposer, { props: { attach: true, chips: [uploading, { key: 2, name: 'x.exe', progress: 0, error: 'Files of this type are not accepted.', abort: () => undefined }] } })
+    expect(w.get('progress').attributes()).toMatchObject({ 'aria-label': 'Uploading a.png' })
+    expect(w.get('[role="alert"]').text()).toBe('Files of this type are not accepted.')
+    expect(w.get('button[type="submit"]').attributes('disabled')).toBeDefined()
+    await w.get('button[aria-label="Remove x.exe"]').trigger('click')
+    expect(w.emitted('remove')).toEqual([[2]])
+    await w.setProps({ chips: [{ ...uploading, attachment: { id: 'i', name: 'a.png', type: 'image/png', size: 1 } }] })
+    await w.get('form').trigger('submit')
+    expect(w.emitted('send')).toEqual([['']])
+  })
 })

@@ -5,7 +5,8 @@
  * a library would be several kB of the widget's budget, and its output would be HTML to inject. Ours is a
  * tree that Vue renders as elements, so raw HTML in a message is only ever text. Links stay http(s) and mailto.
  */
-import { linkify, safeHref } from './linkify'
+import { safeUrl } from '../protocol/rich'
+import { linkify } from './linkify'
 
 export type Inline =
   | { t: 'text'; v: string }
@@ -27,7 +28,7 @@ export function inline(text: string): Inline[] {
   let last = 0
   for (const m of text.matchAll(INLINE)) {
     const [all, code, bold, star, under, label, url] = m
-    const href = url === undefined ? undefined : safeHref(url)
+    const href = url === undefined ? undefined : safeUrl(url, true)
     // a link to anywhere but http(s) / mailto stays text, brackets and all
     if (label !== undefined && !href) continue
     plain(text.slice(last, m.index), out)

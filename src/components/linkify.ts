@@ -8,7 +8,7 @@ export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: st
 const CANDIDATE = /\bhttps?:\/\/[^\s<>"']+|\bmailto:[^\s<>"']+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/gi
 const TRAILING = /[.,;:!?)\]}'"»]+$/
 
-export function safeHref(raw: string): string | undefined {
+function safeHref(raw: string): string | undefined {
   const candidate = /^(https?:|mailto:)/i.test(raw) ? raw : `mailto:${raw}`
   try {
     const url = new URL(candidate)

@@ -114,4 +114,28 @@ describe('parley/chat', () => {
     chat.reset()
     expect(chat.ended).toBe(false)
   })
+
+  it('offers quick replies and time slots until the guest writes again, and keeps cards', () => {
+    const chat = useChatStore()
+    const offer: MessageFrame = {
+      ...msg(1, 'bot', 'Pick'),
+      quickReplies: [{ text: 'A', payload: 'a' }],
+      datePicker: { slots: [{ dateTime: '2030-01-01T10:00:00Z' }] },
+      cards: [{ title: 'Card', actions: [] }],
+    }
+    chat.receive([offer, msg(2, 'bot', 'More')])
+    expect(chat.items[0]).toMatchObject({ quickReplies: [{ text: 'A' }], datePicker: {} })
+    chat.setPending([{ clientMessageId: 'c1', text: 'A', createdAt: '2026-01-01T00:00:00.000Z', state: 'sending', reply: { kind: 'quick-reply', payload: 'a' } }])
+    expect(chat.items[0]).not.toHaveProperty('quickReplies')
+    expect(chat.items[0]).not.toHaveProperty('datePicker')
+    expect(chat.items[0]).toMatchObject({ cards: [{ title: 'Card' }] })
+    expect(chat.items.at(-1)).toMatchObject({ status: 'sending', reply: { payload: 'a' } })
+  })
+
+  it('shows the files of a pending message', () => {
+    const chat = useChatStore()
+    const file = { id: 'f1', name: 'a.png', type: 'image/png', size: 3 }
+    chat.setPending([{ clientMessageId: 'c1', text: '', createdAt: '2026-01-01T00:00:00.000Z', state: 'sending', attachments: [file] }])
+    expect(chat.items).toMatchObject([{ attachments: [file], status: 'sending' }])
+  })
 })

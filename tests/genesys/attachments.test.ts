@@ -4,6 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest'
 import { createGuest, openGuestSocket, ORIGIN, startTestApp, type CreatedGuest, type TestApp } from '../../server/test-support'
+import { createDeskUpstream } from '../../server/upstreams/desk'
 import { startGenesysApp, startSimulator, until, stopStarted, track } from './harness'
 import type { GenesysSimulator } from './simulator'
 
@@ -40,6 +41,9 @@ it('uploads a file and sends it with the next message', async () => {
 
   socket.send({ type: 'send', clientMessageId: 'f-1', text: 'my receipt', attachments: [attachmentId] })
   await socket.next('ack', (f) => f.clientMessageId === 'f-1')
+  // the echo names the file and where Genesys keeps it: the guest's message shows it
+  const mine = await socket.next('message', (m) => m.clientMessageId === 'f-1')
+  expect(mine.attachments).toEqual([{ id: attachmentId, name: 'receipt <img src=x onerror=alert(1)>.png', type: 'image/png', size: 0, url: `${sim.url}/downloads/${attachmentId}` }])
   const sent = sim.requests.find((r) => r.action === 'onMessage')
   expect(JSON.stringify(sent?.frame)).toContain(`"attachment":{"id":"${attachmentId}"}`)
 
@@ -68,8 +72,15 @@ it('refuses what the session does not allow, before anything is uploaded', async
   socket.close()
 })
 
-it('the desk upstream says attachments are not supported yet', async () => {
-  app = track(await startTestApp())
+it('an upstream without files answers 501 and refuses attachment ids in a send', async () => {
+  app = track(
+    await startTestApp({}, 5, {
+      upstream: (ctx) => {
+        const { uploadAttachment: _none, ...desk } = createDeskUpstream(ctx)
+        return desk
+      },
+    }),
+  )
   const guest = await createGuest(app)
   expect((await upload(app, guest, 'a.png', 'image/png', PNG)).statusCode).toBe(501)
   const socket = await openGuestSocket(app, guest)

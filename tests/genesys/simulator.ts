@@ -147,6 +147,19 @@ export class GenesysSimulator {
     })
   }
 
+  /** A Structured message (quick replies, cards, a date picker…) as Genesys bots and agents send them (PROTOCOL.md §3.6). */
+  agentContent(token: string, text: string, content: unknown[], bot = true): SimMessage {
+    return this.push(token, {
+      id: randomUUID(),
+      type: 'Structured',
+      text,
+      direction: 'Outbound',
+      channel: { time: this.tick(), type: 'Private', from: { nickname: bot ? 'Bot' : 'Ada' } },
+      content,
+      originatingEntity: bot ? 'Bot' : 'Human',
+    })
+  }
+
   agentTyping(token: string, durationMs = 5000): void {
     this.pushLive(token, this.envelope({ id: randomUUID(), type: 'Event', direction: 'Outbound', channel: { time: this.tick(), from: { nickname: 'Ada' } }, events: [{ eventType: 'Typing', typing: { type: 'On', duration: durationMs } }] }))
   }
