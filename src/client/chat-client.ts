@@ -128,12 +128,18 @@ export async function rateConversation(bff: BffClient, holder: SessionHolder, sc
   await bff.rate(session.guestToken, comment ? { score, comment } : { score })
 }
 
-/** `upload()` of the engine and of a follower tab: both hold the session, the upload is plain HTTP. */
-export function uploadFile(bff: BffClient, holder: SessionHolder, file: File, onProgress?: (fraction: number) => void): ReturnType<ChatClient['upload']> {
-  const session = holder.get()
-  if (!session) return { done: Promise.reject(new BffError('No conversation.', 0, 'no_session')), abort: () => undefined }
-  const { done, abort } = bff.upload(session.guestToken, file, onProgress)
-  return { done: done.then((id) => ({ id, name: file.name, type: file.type || 'application/octet-stream', size: file.size })), abort }
+/** `upload()` of the engine and of a follower tab, once `session` (which may still be being created) is there. */
+export function uploadFile(bff: BffClient, session: Promise<GuestSession | undefined>, file: File, onProgress?: (fraction: number) => void): ReturnType<ChatClient['upload']> {
+  let abort: (() => void) | undefined
+  let aborted = false
+  const done = session.then(async (s) => {
+    if (aborted) throw new BffError('Cancelled.', 0, 'aborted')
+    if (!s) throw new BffError('No conversation.', 0, 'no_session')
+    const upload = bff.upload(s.guestToken, file, onProgress)
+    abort = upload.abort
+    return { id: await upload.done, name: file.name, type: file.type || 'application/octet-stream', size: file.size }
+  })
+  return { done, abort: () => ((aborted = true), abort?.()) }
 }
 
 /** The `send` frame of an outbox item: its files go by id. */
@@ -363,7 +369,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       connection.send(sendFrame(item))
       return item
     },
-    upload: (file, onProgress) => uploadFile(bff, holder, file, onProgress),
+    // a guest may attach before their first message: the file waits for the session being created
+    upload: (file, onProgress) => uploadFile(bff, Promise.resolve(holder.get() ?? newSession()), file, onProgress),
     adopt(item) {
       outbox.put(item)
       if (item.state === 'sending') connection.send(sendFrame(item))

@@ -263,7 +263,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
       post({ kind: 'newChat' })
       unconfirmed.clear()
     },
-    upload: (file, onProgress) => (engine ? engine.upload(file, onProgress) : uploadFile(bff, holder, file, onProgress)),
+    upload: (file, onProgress) => (engine ? engine.upload(file, onProgress) : uploadFile(bff, Promise.resolve(holder.get()), file, onProgress)),
     rate: (score, comment) => (engine ? engine.rate(score, comment) : rateConversation(bff, holder, score, comment)),
     stop() {
       engine?.stop()

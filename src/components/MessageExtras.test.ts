@@ -63,7 +63,7 @@ describe('MessageExtras', () => {
     expect(replies[1]).toEqual(['Choose', { kind: 'button', payload: 'plan-a', messageId: 'm1' }])
     expect(replies[2]?.[1]).toEqual({ kind: 'date-picker', payload: '2030-01-02T10:00:00.000Z', messageId: 'm1' })
     expect(w.get('.parley-card a').attributes()).toMatchObject({ href: 'https://x.example/plan', rel: 'noopener noreferrer nofollow', target: '_blank' })
-    expect(w.get('[role="group"][aria-label="When?"]').exists()).toBe(true)
+    expect(w.find('[role="group"][aria-label="When?"]').exists()).toBe(true)
   })
 
   it('scrolls several cards as a carousel that the keyboard can reach', () => {

@@ -169,7 +169,10 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       chat.setError(undefined)
       client.send(text, draft)
     },
-    upload: client.upload,
+    upload(file, onProgress) {
+      if (!needsProfile.value) start()
+      return client.upload(file, onProgress)
+    },
     retry: client.retry,
     setTyping: client.setTyping,
     reconnect: client.reconnect,
