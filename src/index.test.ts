@@ -12,5 +12,6 @@ it('exports exactly the curated API', () => {
     'useGuestSession',
     'useParley',
     'useSessionStore',
+    'useUploads',
   ])
 })

@@ -15,6 +15,7 @@ export { useParley, type UseParleyOptions, type UseParleyReturn } from './compos
 export { useGuestSession, type UseGuestSessionReturn } from './composables/useGuestSession'
 export { useChatSocket, type UseChatSocketOptions } from './composables/useChatSocket'
 export { useAttention, type AttentionOptions, type UseAttentionReturn } from './composables/useAttention'
+export { useUploads, type UploadChip, type UseUploadsReturn } from './composables/useUploads'
 
 // stores
 export { useChatStore, type ChatItem, type ConnectionView, type TypingView } from './stores/chat'
@@ -25,3 +26,4 @@ export { createChatClient, type ChatClient, type ChatClientOptions } from './cli
 
 // protocol types
 export type { GuestSession, ServerFrame, ClientFrame, TranscriptEntry, MessageFrame, EventFrame, Availability, OfflineMessageBody, RatingBody } from './protocol'
+export type { Attachment, AttachmentLimits, Action, Card, DatePicker, Draft, QuickReply, Reply, RichContent } from './protocol'

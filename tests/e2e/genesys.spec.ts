@@ -77,3 +77,53 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   await box.press('Enter')
   await expect(log).toContainText('Thanks! About "A new question": let me check.')
 })
+
+test('Genesys quick replies, a carousel by keyboard, time slots and a guest image', async ({ page }) => {
+  await page.goto(`${bff.url}/`)
+  await page.getByRole('button', { name: 'Open chat' }).click()
+  const before = new Set(sim.sessions.keys())
+  const box = page.getByRole('textbox', { name: 'Message' })
+  await box.fill('Show me plans')
+  await box.press('Enter')
+  const log = page.getByRole('log', { name: 'Messages' })
+  await expect(log).toContainText('let me check')
+  const token = [...sim.sessions.keys()].find((t) => !before.has(t)) ?? ''
+
+  sim.agentContent(token, 'Pick a plan', [
+    {
+      contentType: 'Carousel',
+      carousel: {
+        cards: ['Basic', 'Plus', 'Pro', 'Max'].map((name) => ({ title: name, description: `The ${name} plan`, actions: [{ type: 'Postback', text: `Choose ${name}`, payload: name.toLowerCase() }] })),
+      },
+    },
+    { contentType: 'QuickReply', quickReply: { text: 'None of these', payload: 'none', action: 'Message' } },
+  ])
+  const carousel = log.getByRole('group', { name: '4 cards' })
+  await expect(carousel).toBeVisible()
+  // the carousel is reached by Tab and scrolled by the arrow keys
+  await carousel.focus()
+  await expect(carousel).toBeFocused()
+  const scrolled = (): Promise<number> => carousel.evaluate((el) => el.scrollLeft)
+  await page.keyboard.press('ArrowRight')
+  await expect.poll(scrolled).toBeGreaterThan(0)
+  await carousel.getByRole('button', { name: 'Choose Pro' }).click()
+  await expect.poll(() => sim.requests.some((r) => r.action === 'onMessage' && JSON.stringify(r.frame).includes('"payload":"pro"'))).toBe(true)
+  // answered: the quick reply is gone, the cards stay
+  await expect(log.getByRole('button', { name: 'None of these' })).toHaveCount(0)
+  await expect(carousel).toBeVisible()
+
+  sim.agentContent(token, 'When should we call?', [{ contentType: 'DatePicker', datePicker: { title: 'Call-back time', availableTimes: [{ dateTime: '2030-01-02T10:00:00.000Z', duration: 1800 }] } }])
+  const slots = log.getByRole('group', { name: 'Call-back time' })
+  const slot = slots.getByRole('button')
+  await expect(slot).toHaveText(/2030|Jan|2/)
+  await slot.click()
+  await expect.poll(() => sim.requests.some((r) => r.action === 'onMessage' && JSON.stringify(r.frame).includes('"type":"DatePicker"'))).toBe(true)
+
+  // a guest image goes to Genesys' presigned upload and comes back with its download URL
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64')
+  await page.getByLabel('Attach file').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png })
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('progressbar')).toHaveCount(0)
+  await page.getByRole('button', { name: 'Send' }).click()
+  await expect(log.getByRole('img', { name: 'receipt.png' })).toBeVisible()
+  await expect.poll(() => sim.requests.some((r) => r.action === 'onAttachment')).toBe(true)
+})
