@@ -30,6 +30,9 @@ import { createDeskUpstream } from './upstreams/desk'
 import { createGenesysUpstream } from './upstreams/genesys'
 import type { Upstream } from './upstreams/types'
 
+/** How often files of forgotten conversations are looked for. */
+const FILE_SWEEP_MS = 3_600_000
+
 export interface AppDeps {
   config: Config
   /** @default an in-memory store, or Redis when `config.redisUrl` is set */
@@ -149,7 +152,14 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   if (upstream.routes) await app.register(upstream.routes)
   await app.register(pageRoutes, { distDir: config.distDir })
 
+  // files outlive nothing: those of conversations that retention removed go too
+  const sweep = setInterval(() => {
+    files.sweep(async (id) => (await store.getConversation(id)) !== undefined).catch((err: unknown) => app.log.warn({ err }, 'file sweep failed'))
+  }, FILE_SWEEP_MS)
+  sweep.unref()
+
   app.addHook('onClose', async () => {
+    clearInterval(sweep)
     await upstream.close()
     await backend.close()
   })

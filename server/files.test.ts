@@ -45,6 +45,21 @@ describe('file vault', () => {
   })
 })
 
+describe('file sweep', () => {
+  it('removes the files of conversations the store no longer has', async () => {
+    const files = vault()
+    const ids: string[] = []
+    for (const c of ['c_kept', 'c_gone']) {
+      const put = await files.put(c, { name: 'a.png', type: 'image/png', bytes: PNG })
+      ids.push(put.ok ? put.attachment.id : '')
+    }
+    expect(await files.sweep(async (id) => id === 'c_kept')).toBe(1)
+    expect(await files.resolve('c_kept', [ids[0] ?? ''])).toHaveLength(1)
+    expect(await files.resolve('c_gone', [ids[1] ?? ''])).toBeUndefined()
+    expect(await files.sweep(async () => true)).toBe(0)
+  })
+})
+
 describe('file types', () => {
   it.each([
     ['image/png', PNG, true],

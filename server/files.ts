@@ -6,7 +6,7 @@
  * (the widget runs on other sites), on `PARLEY_PUBLIC_URL` or else the host the request came to.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Attachment, TranscriptEntry } from '../src/protocol'
 import { asObject, parseJson, readSeq, readString } from '../src/protocol/read'
@@ -28,6 +28,8 @@ export interface FileVault {
   /** The entry as it may leave the BFF: its desk files with fresh signed URLs under `base` (`https://host`). */
   present<T extends TranscriptEntry>(conversationId: string, entry: T, base: string): T
   removeConversation(conversationId: string): Promise<void>
+  /** Remove the files of conversations the store no longer has (retention let them go); resolves with how many. */
+  sweep(exists: (conversationId: string) => Promise<boolean>): Promise<number>
 }
 
 export function createFileVault(options: FilesConfig & { secret: Uint8Array; maxBytes: number }): FileVault {
@@ -92,6 +94,15 @@ export function createFileVault(options: FilesConfig & { secret: Uint8Array; max
     },
     async removeConversation(conversationId) {
       if (SAFE_ID.test(conversationId)) await rm(folder(conversationId), { recursive: true, force: true })
+    },
+    async sweep(exists) {
+      let removed = 0
+      for (const name of await readdir(options.dir).catch(() => [])) {
+        if (!SAFE_ID.test(name) || (await exists(name))) continue
+        await rm(folder(name), { recursive: true, force: true })
+        removed++
+      }
+      return removed
     },
   }
 }
