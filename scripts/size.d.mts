@@ -1,3 +1,5 @@
 // Types for scripts/size.mjs (plain JS so `npm run size` runs without a compile step).
 export declare const BUDGETS: { launcher: number; opened: number; lib: number }
 export declare function measureSizes(dist?: string): { launcher: number; opened: number; lib: number }
+/** The library's ceiling while it is over its DESIGN.md budget. */
+export declare const LIB_CEILING: number

@@ -5,8 +5,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 
-/** Budgets in bytes (1 kB = 1000 B). */
+/** Budgets in bytes (1 kB = 1000 B), as DESIGN.md §12 sets them. */
 export const BUDGETS = { launcher: 10_000, opened: 60_000, lib: 20_000 }
+/**
+ * The library is over its 20 kB budget since rich content (issue 9: files, cards, quick replies, formatting,
+ * +4.4 kB; docs/benchmarks.md). Until the team decides between a new budget and a smaller feature set,
+ * this ceiling keeps it from growing further unnoticed; the budget above is still what is reported.
+ */
+export const LIB_CEILING = 24_600
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length
 const files = (dir, ext) =>
@@ -35,5 +41,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     over ||= size > budget
     console.log(`${(size / 1000).toFixed(2).padStart(7)} kB gzip  (budget ${budget / 1000} kB) ${size > budget ? 'OVER ' : ''} ${what}`)
   }
+  if (sizes.lib > BUDGETS.lib) console.log(`  the library is over DESIGN.md's budget; its ceiling until the team decides is ${LIB_CEILING / 1000} kB (docs/benchmarks.md)`)
   process.exit(over ? 1 : 0)
 }
