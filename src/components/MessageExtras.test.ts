@@ -2,18 +2,7 @@ import { mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import MessageBubble from './MessageBubble.vue'
 import MessageExtras from './MessageExtras.vue'
-
-/** A sample of tests/abuse/xss-corpus.ts (components may not import tests/); the whole corpus runs in Chromium. */
-const HOSTILE = [
-  '<script>alert(1)</script>',
-  '<img src=x onerror=alert(1)>',
-  '[click](javascript:alert(1))',
-  '**[x](javascript:alert(1))**',
-  '`<svg onload=alert(1)>`',
-  '- <iframe src="javascript:alert(1)">',
-  '[a](https://ok.example" onmouseover="alert(1))',
-  '_<b>x</b>_ [y](data:text/html,<script>alert(1)</script>)',
-]
+import { HOSTILE } from './hostile.test-helper'
 
 const base = { kind: 'message', key: 'k', id: 'm1', role: 'bot', text: '', sentAt: '2026-01-01T00:00:00.000Z' } as const
 const XSS = '<img src=x onerror=alert(1)>'
