@@ -6,7 +6,7 @@
  * `POST /api/desk/conversations/:id/attachments` is the same for desk agents (desk token as bearer), and
  * `GET /api/files/:id?c&e&s` serves a desk file through the signed URL `FileVault.present` made.
  */
-import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config'
 import { sendProblem } from '../problem'
@@ -103,6 +103,8 @@ export async function attachmentRoutes(
       // the widget runs on other sites: its <img> must be allowed to load this
       .header('cross-origin-resource-policy', 'cross-origin')
       .header('cache-control', `private, max-age=${Math.max(0, expires - Math.floor(Date.now() / 1000))}`)
-      .send(createReadStream(path))
+      // a buffer, not a stream: a streamed answer sometimes left its keep-alive connection counted as busy,
+      // so a shutdown waited for it (Fastify's keepAliveTimeout, 72 s); files are at most PARLEY_MAX_UPLOAD_BYTES
+      .send(await readFile(path))
   })
 }
