@@ -154,10 +154,13 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     loadOlder: client.loadOlder,
     open() {
       chat.setOpen(true)
-      const checked = availability.value ? Promise.resolve() : checkAvailability()
-      if (hasConversation()) return start()
+      if (hasConversation()) {
+        // for the attachment limits: business hours do not stop a conversation under way
+        if (!availability.value) void checkAvailability()
+        return start()
+      }
       // a first conversation starts only inside business hours, and after the pre-chat form if there is one
-      void checked.then(() => {
+      void checkAvailability().then(() => {
         if (availability.value?.open && !needsProfile.value && chat.isOpen) start()
       })
     },
