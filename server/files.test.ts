@@ -21,17 +21,21 @@ describe('file vault', () => {
     const url = new URL(files.present('c_1', entry, 'https://chat.example').attachments?.[0]?.url ?? '')
     expect(url.origin + url.pathname).toBe(`https://chat.example/api/files/${put.attachment.id}`)
     const query = { conversationId: url.searchParams.get('c') ?? '', id: put.attachment.id, expires: Number(url.searchParams.get('e')), signature: url.searchParams.get('s') ?? '' }
-    expect(await files.open(query)).toMatchObject({ attachment: put.attachment })
+    expect(files.verify(query)).toBe(true)
+    expect(await files.local('c_1', put.attachment.id)).toMatchObject({ attachment: put.attachment })
     vi.spyOn(Date, 'now').mockReturnValue((query.expires + 1) * 1000)
-    expect(await files.open(query)).toBeUndefined()
+    expect(files.verify(query)).toBe(false)
   })
 
-  it('leaves entries without desk files as they are, and keeps URLs an upstream gave', () => {
+  it("leaves entries without files as they are, and signs an upstream's file too (its own URL expires)", () => {
     const files = vault()
     const text: MessageFrame = { type: 'message', seq: 1, id: 'm', role: 'agent', text: 'hi', sentAt: '' }
     expect(files.present('c_1', text, 'https://x')).toBe(text)
-    const genesys = { ...text, attachments: [{ id: 'g', name: 'a.png', type: 'image/png', size: 1, url: 'https://genesys.example/a.png' }] }
-    expect(files.present('c_1', genesys, 'https://x')).toBe(genesys)
+    const genesys = { ...text, attachments: [{ id: 'g-1', name: 'a.png', type: 'image/png', size: 1, url: 'https://genesys.example/a.png' }] }
+    expect(files.present('c_1', genesys, 'https://x').attachments?.[0]?.url).toMatch(/^https:\/\/x\/api\/files\/g-1\?c=c_1&e=\d+&s=/)
+    // an id that cannot be signed keeps the upstream's URL
+    const odd = { ...text, attachments: [{ id: 'g:1', name: 'a.png', type: 'image/png', size: 1, url: 'https://genesys.example/a.png' }] }
+    expect(files.present('c_1', odd, 'https://x').attachments?.[0]?.url).toBe('https://genesys.example/a.png')
   })
 
   it('resolves only ids of its own conversation, and never a path', async () => {

@@ -23,9 +23,14 @@ export interface FileVault {
   put(conversationId: string, file: { name: string; type: string; bytes: Buffer }): Promise<PutResult>
   /** The conversation's attachments with these ids, in order; undefined when one is not the conversation's. */
   resolve(conversationId: string, ids: readonly string[]): Promise<Attachment[] | undefined>
-  /** The file behind a signed URL's parts, or undefined when the signature is wrong or expired. */
-  open(query: { conversationId: string; id: string; expires: number; signature: string }): Promise<{ attachment: Attachment; path: string } | undefined>
-  /** The entry as it may leave the BFF: its desk files with fresh signed URLs under `base` (`https://host`). */
+  /** Whether a signed URL's parts are genuine and not expired. */
+  verify(query: { conversationId: string; id: string; expires: number; signature: string }): boolean
+  /** A file this store keeps for the conversation (an upstream's files, e.g. Genesys', are not here). */
+  local(conversationId: string, id: string): Promise<{ attachment: Attachment; path: string } | undefined>
+  /**
+   * The entry as it may leave the BFF: each of its files with a fresh signed URL under `base` (`https://host`).
+   * An upstream's file gets one too: its own URL expires, the BFF's redirects to a fresh one.
+   */
   present<T extends TranscriptEntry>(conversationId: string, entry: T, base: string): T
   removeConversation(conversationId: string): Promise<void>
   /** Remove the files of conversations the store no longer has (retention let them go); resolves with how many. */
@@ -80,17 +85,20 @@ export function createFileVault(options: FilesConfig & { secret: Uint8Array; max
       }
       return out
     },
-    async open({ conversationId, id, expires, signature: given }) {
-      if (!SAFE_ID.test(conversationId) || !SAFE_ID.test(id) || expires * 1000 < Date.now()) return undefined
+    verify({ conversationId, id, expires, signature: given }) {
+      if (!SAFE_ID.test(conversationId) || !SAFE_ID.test(id) || expires * 1000 < Date.now()) return false
       const expected = Buffer.from(signature(conversationId, id, expires))
       const offered = Buffer.from(given)
-      if (offered.length !== expected.length || !timingSafeEqual(offered, expected)) return undefined
+      return offered.length === expected.length && timingSafeEqual(offered, expected)
+    },
+    async local(conversationId, id) {
       const attachment = await describe(conversationId, id)
       return attachment && { attachment, path: join(folder(conversationId), id) }
     },
     present(conversationId, entry, base) {
-      if (entry.type !== 'message' || !entry.attachments?.some((a) => !a.url)) return entry
-      return { ...entry, attachments: entry.attachments.map((a) => (a.url ? a : sign(conversationId, a, base))) }
+      if (entry.type !== 'message' || !entry.attachments || !SAFE_ID.test(conversationId)) return entry
+      // an id the file system rule would refuse cannot be signed: its upstream URL goes out as it is
+      return { ...entry, attachments: entry.attachments.map((a) => (SAFE_ID.test(a.id) ? sign(conversationId, a, base) : a)) }
     },
     async removeConversation(conversationId) {
       if (SAFE_ID.test(conversationId)) await rm(folder(conversationId), { recursive: true, force: true })

@@ -154,7 +154,7 @@ describe('guest files (desk)', () => {
     const res = await app.app.inject({ method: 'DELETE', url: '/api/guest-sessions/current', headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}` } })
     expect(res.statusCode).toBe(204)
     expect(existsSync(dir)).toBe(false)
-    expect((await get(message.attachments?.[0]?.url ?? '')).status).toBe(403)
+    expect((await get(message.attachments?.[0]?.url ?? '')).status).toBe(404)
   })
 })
 

@@ -89,9 +89,17 @@ export async function attachmentRoutes(
     const { id } = request.params
     const q = request.query
     const expires = Number(q.e)
-    const found =
-      q.c && q.s && Number.isSafeInteger(expires) ? await files.open({ conversationId: q.c, id, expires, signature: q.s }) : undefined
-    if (!found) return sendProblem(reply, 403, 'link_expired', 'This file link is invalid or has expired; reopen the chat for a fresh one.')
+    const conversationId = q.c ?? ''
+    if (!q.s || !Number.isSafeInteger(expires) || !files.verify({ conversationId, id, expires, signature: q.s }))
+      return sendProblem(reply, 403, 'link_expired', 'This file link is invalid or has expired; reopen the chat for a fresh one.')
+    const found = await files.local(conversationId, id)
+    if (!found) {
+      // the contact centre keeps it (Genesys): send the browser to a URL fresh from there
+      const c = await store.getConversation(conversationId)
+      const url = c && (await upstream.attachmentUrl?.(c, id))
+      if (!url || !/^https?:\/\//.test(url)) return sendProblem(reply, 404, 'not_found', 'The file is no longer available.')
+      return reply.code(302).header('location', url).header('cache-control', 'no-store').send()
+    }
     const { attachment, path } = found
     // images are shown in the chat; everything else is a download that never renders in the BFF's origin
     const inline = /^image\/(png|jpeg|gif|webp)$/.test(attachment.type)

@@ -41,7 +41,6 @@ const IGNORED: Record<string, string> = {
   'legacy-topic-message-standard.json': 'legacy Guest Chat API v2 (deprecated, PROTOCOL.md §4)',
   'wm-client-configure-authenticated-session.json': 'authenticated sessions (PROTOCOL.md §3.16) need the site\'s own IdP; not offered yet',
   'wm-client-delete-attachment.json': 'Parley never uploads a file it does not send, so it never deletes one',
-  'wm-client-get-attachment.json': 'download URLs are kept as Genesys sent them; an expired one is not refreshed yet (docs/genesys.md)',
   'wm-logout-event.json': 'authenticated sessions only; parsed (LogoutEvent) and ignored',
 }
 
@@ -69,6 +68,7 @@ const CLIENT: Record<string, { ours: Record<string, unknown>; extra: string[]; t
   'wm-client-echo.json': { ours: req.echo('t'), extra: [] },
   'wm-client-get-jwt.json': { ours: req.getJwt('t', 'x'), extra: [] },
   'wm-client-close-session.json': { ours: req.closeSession('t', 'x'), extra: [] },
+  'wm-client-get-attachment.json': { ours: req.getAttachment('t', 'x', 'a'), extra: [] },
   'wm-client-on-attachment.json': { ours: req.onAttachment('t', 'x', { attachmentId: 'a', fileName: 'f.png', fileType: 'image/png', fileSize: 1 }), extra: [] },
 }
 

@@ -41,9 +41,15 @@ it('uploads a file and sends it with the next message', async () => {
 
   socket.send({ type: 'send', clientMessageId: 'f-1', text: 'my receipt', attachments: [attachmentId] })
   await socket.next('ack', (f) => f.clientMessageId === 'f-1')
-  // the echo names the file and where Genesys keeps it: the guest's message shows it
+  // the echo names the file; its URL is the BFF's, which sends the browser to a fresh Genesys URL
   const mine = await socket.next('message', (m) => m.clientMessageId === 'f-1')
-  expect(mine.attachments).toEqual([{ id: attachmentId, name: 'receipt <img src=x onerror=alert(1)>.png', type: 'image/png', size: 0, url: `${sim.url}/downloads/${attachmentId}` }])
+  expect(mine.attachments?.[0]).toMatchObject({ id: attachmentId, name: 'receipt <img src=x onerror=alert(1)>.png', type: 'image/png' })
+  const link = await fetch(mine.attachments?.[0]?.url ?? '', { redirect: 'manual', headers: { connection: 'close' } })
+  expect(link.status).toBe(302)
+  expect(link.headers.get('location')).toBe(`${sim.url}/downloads/${attachmentId}?fresh=1`)
+  expect(sim.requests.find((r) => r.action === 'getAttachment')?.frame).toMatchObject({ attachmentId })
+  const followed = await fetch(mine.attachments?.[0]?.url ?? '', { headers: { connection: 'close' } })
+  expect(Buffer.from(await followed.arrayBuffer())).toEqual(PNG)
   const sent = sim.requests.find((r) => r.action === 'onMessage')
   expect(JSON.stringify(sent?.frame)).toContain(`"attachment":{"id":"${attachmentId}"}`)
 

@@ -72,6 +72,8 @@ export class GenesysSimulator {
   readonly peakConnections = new Map<string, number>()
   readonly sessions = new Map<string, SimSession>()
   readonly uploads = new Map<string, Buffer>()
+  /** Download URLs handed out by `getAttachment` (each one fresh). */
+  downloadUrls = 0
   private uploadMeta = new Map<string, { fileName: string; fileType: string; token: string }>()
   /** 429 answers given. */
   rateLimited = 0
@@ -272,6 +274,12 @@ export class GenesysSimulator {
         case 'closeSession':
           for (const other of this.sockets.get(t) ?? []) if (other !== ws) other.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
           return reply({ type: 'response', class: 'SessionResponse', code: 200, body: { connected: false, newSession: false }, ...(tracingId ? { tracingId } : {}) })
+        case 'getAttachment': {
+          const attachmentId = readString(f, 'attachmentId') ?? ''
+          if (!this.uploads.has(attachmentId)) return reply({ type: 'message', class: 'GenerateUrlError', code: 200, body: { attachmentId, errorCode: 4001, errorMessage: 'not found' }, ...(tracingId ? { tracingId } : {}) })
+          this.downloadUrls++
+          return reply({ type: 'response', class: 'PresignedUrlResponse', code: 200, body: { attachmentId, headers: {}, url: `${this.url}/downloads/${attachmentId}?fresh=${this.downloadUrls}` }, ...(tracingId ? { tracingId } : {}) })
+        }
         case 'onAttachment': {
           const attachmentId = readString(f, 'attachmentId') ?? randomUUID()
           const fileName = readString(f, 'fileName')
@@ -443,6 +451,13 @@ export class GenesysSimulator {
       const newestFirst = [...s.messages].reverse()
       const entities = newestFirst.slice((page - 1) * size, page * size)
       return json(200, { entities, pageSize: size, pageNumber: page, total: newestFirst.length, pageCount: Math.ceil(newestFirst.length / size) })
+    }
+    const download = /^\/downloads\/([^/]+)$/.exec(url.pathname)
+    const bytes = download?.[1] ? this.uploads.get(download[1]) : undefined
+    if (download && req.method === 'GET') {
+      if (!bytes) return json(404, { message: 'not found' })
+      res.writeHead(200, { 'content-type': this.uploadMeta.get(download[1] ?? '')?.fileType ?? 'application/octet-stream', 'access-control-allow-origin': '*' }).end(bytes)
+      return
     }
     const upload = /^\/uploads\/([^/]+)$/.exec(url.pathname)
     if (upload?.[1] && req.method === 'PUT') {

@@ -126,6 +126,10 @@ export function createGenesysUpstream(deps: {
       const session = await sessionFor(c).catch(notHeld)
       return session ? session.send(draft) : { ok: false, code: 'upstream_unavailable', message: NOT_HELD, retryAfterMs: 2000 }
     },
+    async attachmentUrl(c, attachmentId) {
+      const session = await sessionFor(c).catch(notHeld)
+      return session?.downloadUrl(attachmentId)
+    },
     attachmentLimits() {
       const { attachments } = settings()
       if (!attachments.enabled || !attachments.modes.length) return undefined

@@ -104,3 +104,6 @@ export function fitAttributes(attributes: Attributes, maxBytes: number | undefin
   }
   return { kept, dropped }
 }
+
+/** A fresh download URL for a file (PROTOCOL.md §3.4): answered with a PresignedUrlResponse with empty headers. */
+export const getAttachment = (token: string, tracingId: string, attachmentId: string): Request => ({ action: 'getAttachment', token, tracingId, attachmentId })

@@ -180,6 +180,22 @@ export class GenesysSession {
     }
   }
 
+  /** A fresh download URL for a file of this session (Genesys' URLs expire): `getAttachment` → PresignedUrlResponse. */
+  async downloadUrl(attachmentId: string): Promise<string | undefined> {
+    if (this.state === 'closed') return undefined
+    if (this.state !== 'ready') {
+      this.connect()
+      const ok = await this.waitFor((f) => f.class === 'SessionResponse', 10_000).then(() => true, () => false)
+      if (!ok) return undefined
+    }
+    const id = tracing('download')
+    this.write(req.getAttachment(this.token, id, attachmentId))
+    const answer = await this.waitFor((f) => 'attachmentId' in f && f.attachmentId === attachmentId && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'), 10_000, id).catch(
+      () => undefined,
+    )
+    return answer?.class === 'PresignedUrlResponse' ? answer.url : undefined
+  }
+
   /** Guest typing: at most one event per 5 s, only when the deployment shows it and nothing else waits. */
   typing(active: boolean): void {
     const now = Date.now()
