@@ -9,10 +9,11 @@ import { gzipSync } from 'node:zlib'
 export const BUDGETS = { launcher: 10_000, opened: 60_000, lib: 20_000 }
 /**
  * The library is over its 20 kB budget since rich content (issue 9: files, cards, quick replies, formatting,
- * +4.4 kB; docs/benchmarks.md). Until the team decides between a new budget and a smaller feature set,
- * this ceiling keeps it from growing further unnoticed; the budget above is still what is reported.
+ * +4.5 kB), and the dark theme and phone layout of issue 10 added 0.9 kB (docs/benchmarks.md). Until the team
+ * decides between a new budget and a smaller feature set, this ceiling keeps it from growing further
+ * unnoticed; the budget above is still what is reported.
  */
-export const LIB_CEILING = 24_600
+export const LIB_CEILING = 25_400
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length
 const files = (dir, ext) =>

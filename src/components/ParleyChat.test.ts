@@ -35,4 +35,18 @@ describe('ParleyChat slots and greeting', () => {
     expect(w.get('.custom').text()).toBe('Hi <b>there</b>')
     expect(w.find('.parley-bubble').exists()).toBe(false)
   })
+
+  it.each([
+    ['light', false, false],
+    ['dark', false, true],
+    ['auto', false, false],
+    ['auto', true, true],
+  ] as const)('theme %s with a dark system setting %s: dark %s', (theme, systemDark, expected) => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: systemDark && query.includes('dark'), media: query, addEventListener: () => undefined, removeEventListener: () => undefined }))
+    const w = mount(ParleyChat, { props: { bffUrl: 'http://127.0.0.1:9', persist: 'none', theme }, global: { plugins: [createPinia()] } })
+    expect(w.get('.parley-root').classes('parley-dark')).toBe(expected)
+    w.unmount()
+    vi.unstubAllGlobals()
+    vi.stubGlobal('fetch', () => new Promise(() => undefined))
+  })
 })

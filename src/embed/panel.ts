@@ -34,6 +34,7 @@ export const mountPanel: MountPanel = (target, options, emit) => {
         titleUnread: options.titleUnread,
         sound: options.sound,
         notifications: options.notifications,
+        theme: options.theme,
         onOpen: () => emit('open', undefined),
         onClose: () => emit('close', undefined),
         onMessage: (m) => emit('message', m),

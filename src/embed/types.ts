@@ -34,6 +34,8 @@ export interface EmbedOptions {
   sound?: boolean
   /** Offer desktop notifications while the tab is hidden. @default false */
   notifications?: boolean
+  /** Colours; `data-theme="light" | "dark" | "auto"` (`auto` follows the visitor's system). @default 'light' */
+  theme?: 'light' | 'dark' | 'auto'
   /** CSP nonce for the `<style>` fallback where constructable stylesheets are missing. @default the script tag's */
   nonce?: string
 }
