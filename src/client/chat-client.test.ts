@@ -27,6 +27,18 @@ describe('createChatClient', () => {
   beforeEach(() => vi.useFakeTimers())
   afterEach(() => vi.useRealTimers())
 
+  it('a message written while earlier ones wait out a rate limit goes after them, never before', async () => {
+    const { client, s } = await readyClient()
+    const sends = () => s?.frames().filter((f): f is { type: 'send'; text: string; clientMessageId: string } => (f as { type: string }).type === 'send') ?? []
+    client.send('first')
+    s?.receive({ type: 'error', code: 'rate_limited', message: 'slow down', clientMessageId: sends()[0]?.clientMessageId, retryAfterMs: 500 })
+    client.send('second')
+    // not sent yet: the server would take it before "first"
+    expect(sends().map((f) => f.text)).toEqual(['first'])
+    await vi.advanceTimersByTimeAsync(500)
+    expect(sends().map((f) => f.text)).toEqual(['first', 'first', 'second'])
+  })
+
   it('sends files by id and a quick-reply answer, keeps them in the outbox, and resends them after a reconnect', async () => {
     const { client, s, outbox, sockets } = await readyClient()
     const file = { id: 'f-1', name: 'a.png', type: 'image/png', size: 3 }

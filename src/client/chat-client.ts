@@ -366,14 +366,15 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
         outbox.fail(item.clientMessageId, `Messages are limited to ${maxMessageChars} characters.`)
         return item
       }
-      connection.send(sendFrame(item))
+      // while earlier messages wait out a refusal, a new one waits with them: sent now it would overtake them
+      if (retryTimer === undefined) connection.send(sendFrame(item))
       return item
     },
     // a guest may attach before their first message: the file waits for the session being created
     upload: (file, onProgress) => uploadFile(bff, Promise.resolve(holder.get() ?? newSession()), file, onProgress),
     adopt(item) {
       outbox.put(item)
-      if (item.state === 'sending') connection.send(sendFrame(item))
+      if (item.state === 'sending' && retryTimer === undefined) connection.send(sendFrame(item))
     },
     retry(id) {
       const item = outbox.retry(id)

@@ -3,27 +3,21 @@
  * dark theme: closed, open, in a conversation with rich content, and with errors shown. Zero violations is
  * the bar.
  */
-import AxeBuilder from '@axe-core/playwright'
-import { expect, test, type Page } from '@playwright/test'
-
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64')
-
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).include('.parley-root').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
+import { expect, test } from '@playwright/test'
+import { axeViolations } from '../support/axe'
+import { PNG_2X2 as PNG } from '../support/png'
 
 for (const theme of ['light', 'dark'] as const) {
   test(`no axe violations (${theme} theme): closed, open, with a conversation, with rich content and with errors`, async ({ page }) => {
     await page.goto(`/?theme=${theme}`)
     await expect(page.getByRole('button', { name: 'Open chat' })).toBeVisible()
-    expect(await violations(page)).toEqual([])
+    expect(await axeViolations(page)).toEqual([])
 
     await page.getByRole('button', { name: 'Open chat' }).click()
     await expect(page.locator('.parley-root')).toHaveClass(theme === 'dark' ? /parley-dark/ : /^(?!.*parley-dark)/)
     const log = page.getByRole('log', { name: 'Messages' })
     await expect(log.getByRole('button', { name: 'Track my order' })).toBeVisible()
-    expect(await violations(page)).toEqual([])
+    expect(await axeViolations(page)).toEqual([])
 
     await page.getByLabel('Attach file').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG })
     await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('progressbar')).toHaveCount(0)
@@ -32,17 +26,17 @@ for (const theme of ['light', 'dark'] as const) {
     await box.press('Enter')
     await expect(log.getByText('Order A-12345', { exact: true })).toBeVisible()
     await expect(log.getByRole('img', { name: 'photo.png' })).toBeVisible()
-    expect(await violations(page)).toEqual([])
+    expect(await axeViolations(page)).toEqual([])
 
     // errors: a refused file and a message over the limit
     await page.getByLabel('Attach file').setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') })
     await box.fill('x'.repeat(4001))
     await expect(page.getByRole('alert').filter({ hasText: 'please shorten' })).toBeVisible()
-    expect(await violations(page)).toEqual([])
+    expect(await axeViolations(page)).toEqual([])
 
     // the larger view of an image
     await log.getByRole('button', { name: 'photo.png' }).click()
     await expect(page.getByRole('dialog', { name: 'photo.png' })).toBeVisible()
-    expect(await violations(page)).toEqual([])
+    expect(await axeViolations(page)).toEqual([])
   })
 }

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib'
 import { expect, test, type Page } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
 import type { ParleyApi } from '../../src/embed/types'
+import { PNG_2X2 as PNG } from '../support/png'
 
 declare global {
   interface Window {
@@ -269,8 +270,7 @@ test('rich content in the shadow root of a hostile page: styled quick replies, a
   await expect(log).toContainText('Type your order number')
   // answered: the choices are gone
   await expect(quick).toHaveCount(0)
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64')
-  await page.getByLabel('Attach file').setInputFiles({ name: 'shadow.png', mimeType: 'image/png', buffer: png })
+  await page.getByLabel('Attach file').setInputFiles({ name: 'shadow.png', mimeType: 'image/png', buffer: PNG })
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('progressbar')).toHaveCount(0)
   await page.getByRole('button', { name: 'Send' }).click()
   const img = log.getByRole('img', { name: 'shadow.png' })

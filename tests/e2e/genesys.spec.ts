@@ -8,6 +8,7 @@ import { E2E_GENESYS_PORT } from '../../playwright.config'
 import { startBff, type BffProcess } from '../support/bff-process'
 import { genesysEnv, startSimulator } from '../genesys/harness'
 import type { GenesysSimulator } from '../genesys/simulator'
+import { PNG_2X2 as PNG } from '../support/png'
 
 let sim: GenesysSimulator
 let bff: BffProcess
@@ -120,8 +121,7 @@ test('Genesys quick replies, a carousel by keyboard, time slots and a guest imag
   await expect.poll(() => sim.requests.some((r) => r.action === 'onMessage' && JSON.stringify(r.frame).includes('"type":"DatePicker"'))).toBe(true)
 
   // a guest image goes to Genesys' presigned upload and comes back with its download URL
-  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64')
-  await page.getByLabel('Attach file').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png })
+  await page.getByLabel('Attach file').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG })
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('progressbar')).toHaveCount(0)
   await page.getByRole('button', { name: 'Send' }).click()
   await expect(log.getByRole('img', { name: 'receipt.png' })).toBeVisible()

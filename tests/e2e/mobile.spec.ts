@@ -3,8 +3,8 @@
  * panel is a full-screen modal dialog: focus stays inside, the page behind does not scroll, the panel follows
  * the visual viewport when the on-screen keyboard opens), with a screenshot against a stored baseline.
  */
-import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
+import { axeViolations } from '../support/axe'
 
 test('keyboard only: Tab reaches the launcher, Enter opens, focus in the composer, Escape closes back to it', async ({ page }) => {
   await page.goto('/')
@@ -95,7 +95,6 @@ test('right to left: on a dir="rtl" page the widget mirrors (launcher and panel 
   expect(panel?.x ?? 900).toBeLessThan(100)
   // the guest's bubble sits at the inline end, which is the left in right-to-left
   expect(mine?.x ?? 900).toBeLessThan(theirs?.x ?? 0)
-  const result = await new AxeBuilder({ page }).include('.parley-root').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-  expect(result.violations.map((v) => v.id)).toEqual([])
+  expect(await axeViolations(page)).toEqual([])
   await expect(page.locator('.parley-panel')).toHaveScreenshot('rtl-open.png', { maxDiffPixelRatio: 0.02 })
 })

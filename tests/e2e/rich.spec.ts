@@ -5,12 +5,8 @@
  */
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
+import { PNG_2X2 as PNG } from '../support/png'
 
-// a 2×2 PNG: small enough to inline, a real image for the browser to decode
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-)
 const XSS_NAME = '<img src=x onerror=alert(1)>.png'
 
 async function guestAndAgent(browser: Browser): Promise<{ guest: Page; agent: Page; dialogs: string[]; close(): Promise<void> }> {
