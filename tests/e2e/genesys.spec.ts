@@ -80,9 +80,10 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
 })
 
 test('Genesys quick replies, a carousel by keyboard, time slots and a guest image', async ({ page }) => {
+  // the Genesys session this page gets is the one that was not there before it opened
+  const before = new Set(sim.sessions.keys())
   await page.goto(`${bff.url}/`)
   await page.getByRole('button', { name: 'Open chat' }).click()
-  const before = new Set(sim.sessions.keys())
   const box = page.getByRole('textbox', { name: 'Message' })
   await box.fill('Show me plans')
   await box.press('Enter')
