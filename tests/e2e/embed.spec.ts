@@ -197,7 +197,7 @@ test('on a hostile page under a strict CSP the widget looks right and works, and
   expect(w.problems).toEqual([])
 })
 
-test('data attributes: a pre-chat form from data-pre-chat, the unread count in the title, no rating with data-rating="false"', async ({ browser }) => {
+test('data attributes: a pre-chat form from data-pre-chat, the unread count in the title, no rating with data-rating="false", data-theme="dark"', async ({ browser }) => {
   const deskContext = await browser.newContext()
   const desk = await deskContext.newPage()
   const context = await browser.newContext()
@@ -208,13 +208,16 @@ test('data attributes: a pre-chat form from data-pre-chat, the unread count in t
       contentType: 'text/html',
       body: `<!doctype html><html lang="en"><head><title>Shop</title></head><body><h1>Shop</h1>
         <script src="/embed/parley.js" data-title="Support" data-pre-chat="displayName*, email, orderId:Order number, bad name!:Nope"
-          data-title-unread data-rating="false"></script></body></html>`,
+          data-title-unread data-rating="false" data-theme="dark"></script></body></html>`,
     }),
   )
   const warnings: string[] = []
   page.on('console', (m) => void (m.type() === 'warning' && warnings.push(m.text())))
   await page.goto('/conversation-features.html')
   await page.getByRole('button', { name: 'Open chat', exact: true }).click()
+  // the dark theme reached the panel in the shadow root: its surface is the dark default
+  await expect(page.locator('.parley-root')).toHaveClass(/parley-dark/)
+  expect(await page.locator('.parley-panel').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(29, 29, 33)')
   // a field name the BFF would refuse is left out, and whoever set up the tag is told
   await expect(page.getByRole('textbox', { name: 'Nope' })).toHaveCount(0)
   expect(warnings.filter((w) => w.includes('"bad name!" is left out'))).toHaveLength(1)
