@@ -4,38 +4,19 @@
  * both would make the bundler turn the launcher into an ES module with exports, and it must stay one
  * classic script.
  */
+import type { ParleyChatProps } from '../components/ParleyChat.vue'
 import type { PreChatConfig, PreChatField } from '../components/pre-chat'
-import type { CreateGuestSessionBody, MessageFrame } from '../protocol'
+import type { MessageFrame } from '../protocol'
 
 export type { PreChatConfig, PreChatField }
 
-export interface EmbedOptions {
+/**
+ * `Parley.init()` and the `data-*` attributes: the props of `<ParleyChat>` (one list, so the two cannot drift
+ * apart), with the BFF's URL required and the CSP nonce of the launcher's own styles.
+ */
+export interface EmbedOptions extends Omit<ParleyChatProps, 'bffUrl'> {
   /** Base URL of the BFF. @default the origin the script was loaded from */
   bffUrl: string
-  /** @default 'Chat with us' */
-  title?: string
-  /** @default 'right' */
-  position?: 'right' | 'left'
-  /** A line from the team above the conversation. */
-  greeting?: string
-  /** Open the panel as soon as the page loads. @default false */
-  startOpen?: boolean
-  /** @default 'session' */
-  persist?: 'session' | 'local' | 'none'
-  /** Custom attributes for the next guest session (name, e-mail and anything your flows read). */
-  profile?: CreateGuestSessionBody
-  /** A pre-chat form; `data-pre-chat="displayName*, email*, orderId:Order number"` (`*` = required). */
-  preChat?: PreChatConfig
-  /** Ask for a rating when the conversation ends. @default true */
-  rating?: boolean
-  /** Unread count in the page title. @default false */
-  titleUnread?: boolean
-  /** A short sound for unseen replies, with a mute switch. @default false */
-  sound?: boolean
-  /** Offer desktop notifications while the tab is hidden. @default false */
-  notifications?: boolean
-  /** Colours; `data-theme="light" | "dark" | "auto"` (`auto` follows the visitor's system). @default 'light' */
-  theme?: 'light' | 'dark' | 'auto'
   /** CSP nonce for the `<style>` fallback where constructable stylesheets are missing. @default the script tag's */
   nonce?: string
 }
