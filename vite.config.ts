@@ -43,7 +43,7 @@ export default defineConfig(({ mode }): UserConfig => {
       return {
         // every SFC in custom-element mode: its CSS comes as strings the panel puts into the shadow root,
         // instead of a stylesheet in the host page's <head> (STYLE.md §3.4)
-        plugins: [vue({ features: { customElement: true } })],
+        plugins: [vue({ features: { customElement: true, optionsAPI: false } })],
         publicDir: false,
         define: { 'process.env.NODE_ENV': JSON.stringify('production') },
         build: {

@@ -1,7 +1,11 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { describe, expect, it } from 'vitest'
 import FieldsForm from './FieldsForm.vue'
-import { OFFLINE_FIELDS, RATING_FIELDS } from './pre-chat'
+import { offlineFields, ratingFields } from './pre-chat'
+import { useI18n } from '../i18n'
+
+// outside a <ParleyChat>: English
+const { t } = useI18n()
 
 function deferred(): { promise: Promise<void>; resolve(): void; reject(): void } {
   let resolve = (): void => undefined
@@ -15,7 +19,7 @@ function deferred(): { promise: Promise<void>; resolve(): void; reject(): void }
 
 describe('FieldsForm', () => {
   it('labels every field, marks the required ones and limits their length', () => {
-    const w = mount(FieldsForm, { props: { fields: OFFLINE_FIELDS, submitLabel: 'Leave message', send: () => undefined } })
+    const w = mount(FieldsForm, { props: { fields: offlineFields(t), submitLabel: 'Leave message', send: () => undefined } })
     expect(w.findAll('label').map((l) => l.text())).toEqual(['Your name', 'E-mail *', 'Your message *'])
     const email = w.get('#parley-f-email')
     expect(email.attributes()).toMatchObject({ type: 'email', maxlength: '254', autocomplete: 'email' })
@@ -28,7 +32,7 @@ describe('FieldsForm', () => {
     const sent: Record<string, string>[] = []
     const w = mount(FieldsForm, {
       props: {
-        fields: OFFLINE_FIELDS,
+        fields: offlineFields(t),
         submitLabel: 'Leave message',
         send: (values: Record<string, string>) => {
           sent.push(values)
@@ -52,7 +56,7 @@ describe('FieldsForm', () => {
   it('keeps the values and says what failed when sending is refused, and can be sent again', async () => {
     let attempt = deferred()
     const w = mount(FieldsForm, {
-      props: { fields: RATING_FIELDS, submitLabel: 'Send rating', send: () => attempt.promise, failed: 'The rating could not be sent.' },
+      props: { fields: ratingFields(t), submitLabel: 'Send rating', send: () => attempt.promise, failed: 'The rating could not be sent.' },
     })
     await w.get('select').setValue('4')
     await w.get('form').trigger('submit')

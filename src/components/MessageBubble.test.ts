@@ -59,6 +59,7 @@ describe('MessageBubble', () => {
 describe('ChatLauncher', () => {
   it('says how many messages are unread in its accessible name', () => {
     expect(mount(ChatLauncher).get('button').attributes('aria-label')).toBe('Open chat')
-    expect(mount(ChatLauncher, { props: { unread: 2 } }).get('button').attributes('aria-label')).toBe('Open chat, 2 unread')
+    expect(mount(ChatLauncher, { props: { unread: 1 } }).get('button').attributes('aria-label')).toBe('Open chat, 1 unread message')
+    expect(mount(ChatLauncher, { props: { unread: 2 } }).get('button').attributes('aria-label')).toBe('Open chat, 2 unread messages')
   })
 })

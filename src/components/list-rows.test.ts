@@ -13,6 +13,13 @@ describe('listRows', () => {
     expect(rows.map((r) => (r.kind === 'day' ? r.label : r.key))).toEqual([expect.stringMatching(/^Thursday,? 19 November 2026$/), 's1', 'Yesterday', 's2', 'Today', 's3', 's4'])
   })
 
+  it('says Today and Yesterday in the reader\'s language, through Intl', () => {
+    expect(dayLabel(new Date(2026, 10, 21, 9), now, 'de')).toBe('Heute')
+    expect(dayLabel(new Date(2026, 10, 20, 9), now, 'de')).toBe('Gestern')
+    expect(dayLabel(new Date(2026, 10, 21, 9), now, 'he')).toBe('היום')
+    expect(dayLabel(new Date(2026, 10, 19, 9), now, 'fr')).toBe('jeudi 19 novembre 2026')
+  })
+
   it('puts the "new messages" divider above the first message from the team after the mark', () => {
     const t = new Date(2026, 10, 21, 9).toISOString()
     const rows = listRows([msg(1, t), msg(2, t, 'guest'), msg(3, t, 'guest'), msg(4, t), msg(5, t)], { now, newAfterSeq: 2 })

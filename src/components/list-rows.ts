@@ -13,12 +13,12 @@ function localDay(d: Date): number {
   return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate())
 }
 
-/** "Today", "Yesterday", else the date in the reader's locale. */
+/** "Today", "Yesterday", else the date: all three in the reader's language, from `Intl`. */
 export function dayLabel(at: Date, now: Date, locale?: string): string {
   const diff = Math.round((localDay(now) - localDay(at)) / DAY_MS)
-  if (diff === 0) return 'Today'
-  if (diff === 1) return 'Yesterday'
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(at)
+  if (diff !== 0 && diff !== 1) return new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(at)
+  const word = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-diff, 'day')
+  return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1)
 }
 
 const timeOf = (item: ChatItem): string => (item.kind === 'message' ? item.sentAt : item.at)

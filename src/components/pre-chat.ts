@@ -3,12 +3,14 @@
  * The pre-chat form's fields and how their values become the guest session's profile: `displayName` and
  * `email` are the session's own fields, every other field becomes a custom attribute of that name.
  */
+import type { Translator } from '../i18n'
 import type { CreateGuestSessionBody } from '../protocol'
 
 export interface PreChatField {
   /** `displayName`, `email`, or the name of a custom attribute (letters, digits, `_`, `.`, `-`). */
   name: string
-  label: string
+  /** @default "Name" and "E-mail" in the widget's language for `displayName` and `email`, else the name */
+  label?: string
   /** @default 'email' for `email`, else 'text' */
   type?: 'text' | 'email' | 'tel' | 'textarea' | 'select'
   /** The choices of a `select`: [value, label] pairs. */
@@ -19,7 +21,7 @@ export interface PreChatField {
 
 export interface PreChatConfig {
   fields: PreChatField[]
-  /** A line above the form. @default 'Before we start, tell us a little about you.' */
+  /** A line above the form. @default 'Before we start, tell us a little about you.', in the widget's language */
   intro?: string
 }
 
@@ -30,23 +32,29 @@ const MAX_LENGTH: Readonly<Record<string, number>> = { displayName: 80, email: 2
 /** A field's `maxlength`: the BFF's own limit for the session fields, the offline message and attributes. */
 export const maxLengthOf = (name: string): number => MAX_LENGTH[name] ?? 1000
 
+type T = Translator['t']
+
+/** The fields with a label each: the host's, else the widget's own words for the session fields. */
+export const withLabels = (fields: readonly PreChatField[], t: T): PreChatField[] =>
+  fields.map((f) => ({ ...f, label: f.label ?? (f.name === 'displayName' ? t('name') : f.name === 'email' ? t('email') : f.name) }))
+
 /** The offline form: a message and an address to answer, outside business hours. */
-export const OFFLINE_FIELDS: readonly PreChatField[] = [
-  { name: 'displayName', label: 'Your name' },
-  { name: 'email', label: 'E-mail', required: true },
-  { name: 'message', label: 'Your message', type: 'textarea', required: true },
+export const offlineFields = (t: T): PreChatField[] => [
+  { name: 'displayName', label: t('yourName') },
+  { name: 'email', label: t('email'), required: true },
+  { name: 'message', label: t('yourMessage'), type: 'textarea', required: true },
 ]
 
 /** The rating form once a conversation has ended. */
-export const RATING_FIELDS: readonly PreChatField[] = [
+export const ratingFields = (t: T): PreChatField[] => [
   {
     name: 'score',
-    label: 'How was this conversation?',
+    label: t('rateQuestion'),
     type: 'select',
     required: true,
-    options: [['5', '★★★★★ Excellent'], ['4', '★★★★ Good'], ['3', '★★★ Okay'], ['2', '★★ Poor'], ['1', '★ Very poor']],
+    options: (['5', '4', '3', '2', '1'] as const).map((n) => [n, `${'★'.repeat(Number(n))} ${t(`rate${n}`)}`]),
   },
-  { name: 'comment', label: 'Comment (optional)', type: 'textarea' },
+  { name: 'comment', label: t('comment'), type: 'textarea' },
 ]
 
 export function toProfile(fields: readonly PreChatField[], values: Readonly<Record<string, string>>): CreateGuestSessionBody {

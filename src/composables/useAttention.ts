@@ -6,6 +6,7 @@
  */
 import { tryOnScopeDispose, useLocalStorage, useTitle } from '@vueuse/core'
 import { shallowRef, type Ref } from 'vue'
+import { useI18n, type I18n } from '../i18n'
 import { authorName } from '../protocol/display-text'
 import type { MessageFrame } from '../protocol'
 
@@ -30,7 +31,8 @@ export interface UseAttentionReturn {
   alert(message: MessageFrame, panelOpen: boolean): void
 }
 
-export function useAttention(options: AttentionOptions, unread: Ref<number>, onNotificationClick: () => void): UseAttentionReturn {
+/** `i18n` words the notification; by default in the nearest `<ParleyChat>`'s language (English outside one). */
+export function useAttention(options: AttentionOptions, unread: Ref<number>, onNotificationClick: () => void, { t }: I18n = useI18n()): UseAttentionReturn {
   const doc = typeof document === 'undefined' ? undefined : document
   const muted = useLocalStorage('parley:muted', false)
   const canNotify = Boolean(options.notifications) && typeof Notification !== 'undefined'
@@ -72,9 +74,8 @@ export function useAttention(options: AttentionOptions, unread: Ref<number>, onN
       const hidden = doc?.visibilityState === 'hidden'
       if (!panelOpen || hidden) beep()
       if (notifying.value && hidden) {
-        const who = authorName(message)
         // the text as plain text: notifications do not render markup
-        const n = new Notification(`New message from ${who}`, { body: message.text.slice(0, 140), tag: 'parley-reply' })
+        const n = new Notification(t('newMessageFrom', { name: authorName(message, t) }), { body: message.text.slice(0, 140), tag: 'parley-reply' })
         n.onclick = () => {
           window.focus()
           onNotificationClick()

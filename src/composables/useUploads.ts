@@ -6,6 +6,7 @@
 import { computed, reactive, shallowRef, type ComputedRef, type ShallowRef } from 'vue'
 import type { ChatClient } from '../client'
 import { MAX_ATTACHMENTS, typeAllowed, type Attachment, type AttachmentLimits } from '../protocol'
+import { useI18n, type I18n } from '../i18n'
 import { fileSize } from '../protocol/display-text'
 
 export interface UploadChip {
@@ -29,16 +30,17 @@ export interface UseUploadsReturn {
   take(): Attachment[]
 }
 
-export function useUploads(upload: ChatClient['upload'], limits: () => AttachmentLimits | undefined): UseUploadsReturn {
+/** `i18n` words the problems; by default in the nearest `<ParleyChat>`'s language (English outside one). */
+export function useUploads(upload: ChatClient['upload'], limits: () => AttachmentLimits | undefined, { t, locale }: I18n = useI18n()): UseUploadsReturn {
   const chips = shallowRef<UploadChip[]>([])
   let next = 0
 
   function problem(file: File, limit: AttachmentLimits | undefined): string | undefined {
-    if (!limit) return 'Files cannot be sent in this chat.'
-    if (chips.value.length >= MAX_ATTACHMENTS) return `At most ${MAX_ATTACHMENTS} files per message.`
-    if (!file.type || !typeAllowed(file.type, limit.types)) return 'Files of this type are not accepted.'
-    if (file.size > limit.maxBytes) return `Larger than ${fileSize(limit.maxBytes)}.`
-    if (!file.size) return 'The file is empty.'
+    if (!limit) return t('noFiles')
+    if (chips.value.length >= MAX_ATTACHMENTS) return t('tooManyFiles', { n: MAX_ATTACHMENTS })
+    if (!file.type || !typeAllowed(file.type, limit.types)) return t('fileType')
+    if (file.size > limit.maxBytes) return t('fileTooBig', { size: fileSize(limit.maxBytes, locale()) })
+    if (!file.size) return t('fileEmpty')
     return undefined
   }
 
@@ -65,7 +67,7 @@ export function useUploads(upload: ChatClient['upload'], limits: () => Attachmen
           (attachment) => (chip.attachment = attachment),
           (err: unknown) => {
             if (err instanceof Error && 'code' in err && err.code === 'aborted') return
-            chip.error = err instanceof Error ? err.message : 'The upload failed.'
+            chip.error = err instanceof Error ? err.message : t('uploadFailed')
           },
         )
       }

@@ -19,7 +19,6 @@ declare global {
 }
 
 const TAG = 'parley-chat'
-const LABELS: Record<string, string> = { displayName: 'Name', email: 'E-mail' }
 /** isAttributeName of protocol/limits.ts: this classic script shares no module with the panel, so a copy. */
 const isAttributeName = (name: string): boolean => /^[A-Za-z0-9_.-]{1,64}$/.test(name)
 /** The boolean options, as `data-start-open`, `data-rating`, `data-title-unread`, `data-sound`, `data-notifications`. */
@@ -31,7 +30,9 @@ function preChatField(spec: string): PreChatField {
   const name = rawName.replace('*', '').trim()
   // the BFF would refuse it as an attribute name: say so to whoever set up the tag, instead of dropping it quietly
   if (!isAttributeName(name)) console.warn(`Parley: data-pre-chat field "${name}" is left out; names are 1-64 letters, digits, "_", "." or "-".`)
-  return { name, label: label?.trim() || LABELS[name] || name, required }
+  // without a label the widget names displayName and email in its own language
+  const text = label?.trim()
+  return { name, required, ...(text ? { label: text } : {}) }
 }
 
 function fromScript(script: HTMLScriptElement | null): EmbedOptions {

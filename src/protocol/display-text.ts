@@ -11,10 +11,19 @@ export function displayText(text: string): string {
   return text.replace(BIDI_CONTROLS, '')
 }
 
-/** Who wrote a message or is typing, ready for the screen: the author's name, else "Bot" or "Agent". */
-export function authorName(from: { role: string; author?: { name: string } | undefined }): string {
-  return displayText(from.author?.name ?? (from.role === 'bot' ? 'Bot' : 'Agent'))
+/**
+ * Who wrote a message or is typing, ready for the screen: the author's name, else "Bot" or "Agent" (or what
+ * `label` calls them in the widget's language).
+ */
+export function authorName(
+  from: { role: string; author?: { name: string } | undefined },
+  label: (role: 'agent' | 'bot') => string = (role) => (role === 'bot' ? 'Bot' : 'Agent'),
+): string {
+  return displayText(from.author?.name ?? label(from.role === 'bot' ? 'bot' : 'agent'))
 }
 
-/** A file size as people read it: 12 kB, 3.4 MB. */
-export const fileSize = (bytes: number): string => (bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`)
+/** A file size as people read it, in the reader's locale: 12 kB, 3.4 MB. */
+export const fileSize = (bytes: number, locale?: string): string =>
+  bytes < 1e6
+    ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte' }).format(Math.ceil(bytes / 1e3))
+    : new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(bytes / 1e6)

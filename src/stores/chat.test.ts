@@ -64,7 +64,7 @@ describe('parley/chat', () => {
   it('clears the typing line when the typist sends a message', () => {
     const chat = useChatStore()
     chat.setTyping({ type: 'typing', role: 'agent', active: true, author: { name: 'Ada' } })
-    expect(chat.typing).toEqual({ role: 'agent', name: 'Ada' })
+    expect(chat.typing).toEqual({ role: 'agent', author: { name: 'Ada' } })
     chat.receive([msg(1, 'agent', 'done')])
     expect(chat.typing).toBeUndefined()
   })

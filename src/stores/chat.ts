@@ -5,7 +5,6 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { authorName } from '../protocol/display-text'
 import type { Author, EventKind, OutboxItem, RichContent, Role, ServerTypingFrame, TranscriptEntry } from '../protocol'
 
 /** Connection status as the UI needs it (mirrors `ConnectionState` of the client without importing it). */
@@ -39,7 +38,8 @@ export type ChatItem =
 
 export interface TypingView {
   role: 'agent' | 'bot'
-  name: string
+  /** Absent when the typist is unnamed; the widget then says "Agent" or "Bot" in its language. */
+  author?: Author
 }
 
 export const useChatStore = defineStore('parley/chat', () => {
@@ -93,7 +93,7 @@ export const useChatStore = defineStore('parley/chat', () => {
   }
 
   function setTyping(frame: ServerTypingFrame): void {
-    typing.value = frame.active ? { role: frame.role, name: authorName(frame) } : undefined
+    typing.value = frame.active ? { role: frame.role, ...(frame.author ? { author: frame.author } : {}) } : undefined
   }
 
   function clearTyping(): void {
