@@ -1,11 +1,12 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type * as I18nModule from '../i18n'
 import ParleyChat from './ParleyChat.vue'
 
 // Japanese stands in for a catalogue that cannot load (offline, a blocked chunk)
 vi.mock('../i18n', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../i18n')>()
+  const real = await importOriginal<typeof I18nModule>()
   return { ...real, loadMessages: (locale: Parameters<typeof real.loadMessages>[0]) => (locale === 'ja' ? Promise.reject(new Error('offline')) : real.loadMessages(locale)) }
 })
 // opening starts the client: keep it from reaching the network
