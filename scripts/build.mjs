@@ -13,7 +13,7 @@ function run(label, args) {
 }
 
 rmSync('dist/lib', { recursive: true, force: true })
-const modes = ['lib', 'embed', 'demo', 'desk']
+const modes = ['lib', 'embed', 'launcher', 'demo', 'desk']
 for (const mode of modes) run(mode, ['node_modules/vite/bin/vite.js', 'build', '--mode', mode, '--logLevel', 'warn'])
 run('type declarations', ['node_modules/vue-tsc/bin/vue-tsc.js', '-p', 'tsconfig.lib.json'])
 mkdirSync('dist', { recursive: true })

@@ -4,6 +4,8 @@
  * imported on the first open (or while idle when a returning guest has a live session, so the unread
  * badge works) and mounted in the same shadow root, where it replaces this button with its own.
  */
+import { directionOf, pickLocale } from '../i18n/match'
+import { OPEN_CHAT } from '../i18n/open-chat'
 import { EMBED_CSS } from './styles'
 import type { EmbedEventName, EmbedEvents, EmbedOptions, PanelController, PanelModule } from './types'
 
@@ -31,8 +33,14 @@ export class ParleyElement extends HTMLElement {
     const container = document.createElement('div')
     container.className = 'parley-embed'
     const side = this.options.position === 'left' ? 'left' : 'right'
-    container.innerHTML = `<div class="parley-embed-root parley-embed-${side}"><button type="button" class="parley-embed-launcher" part="launcher" aria-label="Open chat">${ICON}</button></div>`
-    container.querySelector('button')?.addEventListener('click', () => void this.open())
+    container.innerHTML = `<div class="parley-embed-root parley-embed-${side}"><button type="button" class="parley-embed-launcher" part="launcher">${ICON}</button></div>`
+    // named in the widget's language before any catalogue is loaded
+    const locale = pickLocale(this.options.locale)
+    const launcher = container.querySelector('button')
+    launcher?.setAttribute('aria-label', this.options.messages?.openChat ?? OPEN_CHAT[locale])
+    launcher?.setAttribute('lang', locale)
+    launcher?.setAttribute('dir', directionOf(locale))
+    launcher?.addEventListener('click', () => void this.open())
     root.append(container)
     this.container = container
     this.emit('ready', undefined)
@@ -79,11 +87,12 @@ export class ParleyElement extends HTMLElement {
     const container = this.container
     if (!container) return Promise.reject(new Error('Parley: the widget is not on the page'))
     this.panel ??= this.loadPanel().then(
-      ({ mountPanel, PANEL_CSS }) => {
+      async ({ mountPanel, PANEL_CSS }) => {
         if (this.shadowRoot) addStyles(this.shadowRoot, PANEL_CSS, this.options.nonce)
-        // the Vue launcher takes over from the plain one
+        const panel = await mountPanel(container, this.options, (event, detail) => this.emit(event, detail))
+        // the Vue launcher takes over from the plain one (in the same task: no frame shows both)
         container.querySelector('.parley-embed-root')?.remove()
-        return mountPanel(container, this.options, (event, detail) => this.emit(event, detail))
+        return panel
       },
       (err: unknown) => {
         this.panel = undefined

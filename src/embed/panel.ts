@@ -7,6 +7,7 @@
 import { createPinia } from 'pinia'
 import { createApp, h, shallowRef } from 'vue'
 import ParleyChat, { type ParleyChatExposed } from '../components/ParleyChat.vue'
+import { loadMessages, pickLocale } from '../i18n'
 import type { MountPanel } from './types'
 
 const components = import.meta.glob<{ default: { styles?: string[] } }>('../components/*.vue', { eager: true })
@@ -15,7 +16,9 @@ export const PANEL_CSS = Object.values(components)
   .flatMap((m) => m.default.styles ?? [])
   .join('\n')
 
-export const mountPanel: MountPanel = (target, options, emit) => {
+export const mountPanel: MountPanel = async (target, options, emit) => {
+  // loaded first, so the Vue launcher replaces the plain one without a gap; a failure leaves English
+  await loadMessages(pickLocale(options.locale)).catch(() => undefined)
   const chat = shallowRef<InstanceType<typeof ParleyChat> | null>(null)
   const mountPoint = document.createElement('div')
   target.append(mountPoint)
@@ -35,6 +38,8 @@ export const mountPanel: MountPanel = (target, options, emit) => {
         sound: options.sound,
         notifications: options.notifications,
         theme: options.theme,
+        locale: options.locale,
+        messages: options.messages,
         onOpen: () => emit('open', undefined),
         onClose: () => emit('close', undefined),
         onMessage: (m) => emit('message', m),

@@ -43,6 +43,7 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   if (d.position === 'left' || d.position === 'right') options.position = d.position
   if (d.persist === 'session' || d.persist === 'local' || d.persist === 'none') options.persist = d.persist
   if (d.theme === 'light' || d.theme === 'dark' || d.theme === 'auto') options.theme = d.theme
+  if (d.locale) options.locale = d.locale
   // switches: present (any value but "false") turns on, "false" turns off, absent keeps the default
   for (const flag of FLAGS) {
     const value = d[flag]

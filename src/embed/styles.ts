@@ -19,8 +19,9 @@ export const EMBED_CSS = `
   inset-block-end: 20px;
   z-index: 2147483000;
 }
-.parley-embed-right { inset-inline-end: 20px; }
-.parley-embed-left { inset-inline-start: 20px; }
+/* the host's corner: physical, it does not turn with the widget's language */
+.parley-embed-right { right: 20px; }
+.parley-embed-left { left: 20px; }
 .parley-embed-launcher {
   position: relative;
   width: 56px;

@@ -49,7 +49,8 @@ export interface PanelModule {
   PANEL_CSS: string
 }
 
-export type MountPanel = (target: HTMLElement, options: EmbedOptions, emit: <K extends EmbedEventName>(event: K, detail: EmbedEvents[K]) => void) => PanelController
+/** Resolves once the widget is on the page in its language (the catalogue is loaded before it mounts). */
+export type MountPanel = (target: HTMLElement, options: EmbedOptions, emit: <K extends EmbedEventName>(event: K, detail: EmbedEvents[K]) => void) => Promise<PanelController>
 
 /** `window.Parley`. */
 export interface ParleyApi {
