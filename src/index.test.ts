@@ -3,6 +3,7 @@ import * as parley from './index'
 
 it('exports exactly the curated API', () => {
   expect(Object.keys(parley).sort()).toEqual([
+    'LOCALES',
     'ParleyChat',
     'createChatClient',
     'createParley',

@@ -10,6 +10,9 @@ export type { ParleyChatProps, ParleyChatEmits } from './components/ParleyChat.v
 export type { ParleyOptions } from './context'
 export type { PreChatConfig, PreChatField } from './components/pre-chat'
 
+// languages
+export { LOCALES, type Locale, type Messages } from './i18n'
+
 // composables
 export { useParley, type UseParleyOptions, type UseParleyReturn } from './composables/useParley'
 export { useGuestSession, type UseGuestSessionReturn } from './composables/useGuestSession'

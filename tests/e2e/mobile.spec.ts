@@ -77,24 +77,29 @@ test.describe('phone', () => {
   })
 })
 
-test('right to left: on a dir="rtl" page the widget mirrors (launcher and panel in the other corner, own messages on the left) with no axe violations', async ({ page }) => {
+test('right to left in Hebrew: the panel mirrors (own messages on the left, send at the left end) in the corner the host chose, with no axe violations', async ({ page }) => {
   await page.setViewportSize({ width: 900, height: 700 })
-  await page.goto('/')
-  await page.evaluate(() => document.documentElement.setAttribute('dir', 'rtl'))
-  const launcher = page.getByRole('button', { name: 'Open chat' })
-  expect((await launcher.boundingBox())?.x ?? 900).toBeLessThan(100)
+  await page.goto('/?lang=he')
+  const launcher = page.getByRole('button', { name: 'פתיחת הצ׳אט' })
+  // position="right" is a physical corner: it does not turn with the language
+  expect((await launcher.boundingBox())?.x ?? 0).toBeGreaterThan(700)
   await launcher.click()
-  const box = page.getByRole('textbox', { name: 'Message' })
+  await expect(page.locator('.parley-root')).toHaveAttribute('dir', 'rtl')
+  const box = page.getByRole('textbox', { name: 'הודעה' })
+  await expect(box).toBeFocused()
   await box.fill('שלום, where is my parcel?')
   await box.press('Enter')
-  const log = page.getByRole('log', { name: 'Messages' })
+  const log = page.getByRole('log', { name: 'הודעות' })
   await expect(log).toContainText('You said:')
-  const panel = await page.locator('.parley-panel').boundingBox()
+  await expect(log.locator('.parley-status').first()).toHaveText(/נמסרה|נקראה|נשלחה/)
   const mine = await log.locator('.parley-mine .parley-bubble').first().boundingBox()
   const theirs = await log.locator('.parley-theirs .parley-bubble').first().boundingBox()
-  expect(panel?.x ?? 900).toBeLessThan(100)
   // the guest's bubble sits at the inline end, which is the left in right-to-left
   expect(mine?.x ?? 900).toBeLessThan(theirs?.x ?? 0)
+  const send = await page.getByRole('button', { name: 'שליחה' }).boundingBox()
+  expect(send?.x ?? 900).toBeLessThan((await box.boundingBox())?.x ?? 0)
   expect(await axeViolations(page)).toEqual([])
+  // the dates and times of the day separator come from Intl in Hebrew
+  await expect(log.locator('.parley-day').first()).toHaveText('היום')
   await expect(page.locator('.parley-panel')).toHaveScreenshot('rtl-open.png', { maxDiffPixelRatio: 0.02 })
 })
