@@ -15,7 +15,7 @@ export const BUDGETS = { launcher: 10_000, opened: 60_000, lib: 20_000 }
  * the locale matching), 0.5 kB in the launcher (it names its button in 8 languages) and 1.6 kB for the
  * largest catalogue; turning off Vue's Options API gave 1.7 kB of that back.
  */
-export const CEILINGS = { opened: 62_600, lib: 28_800 }
+export const CEILINGS = { opened: 62_700, lib: 28_950 }
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length
 const files = (dir, ext) =>

@@ -12,9 +12,10 @@ vi.mock('../i18n', async (importOriginal) => {
 // opening starts the client: keep it from reaching the network
 vi.stubGlobal('fetch', () => new Promise(() => undefined))
 
+/** Mounted, and shown once its catalogue is here (the first import of a chunk takes a while in Vitest). */
 async function widget(props: Record<string, unknown>) {
   const w = mount(ParleyChat, { props: { bffUrl: 'http://127.0.0.1:9', persist: 'none', ...props }, global: { plugins: [createPinia()] } })
-  await flushPromises()
+  await vi.waitFor(() => expect(w.find('.parley-root').exists()).toBe(true))
   return w
 }
 
@@ -24,7 +25,7 @@ describe('ParleyChat languages', () => {
   it("speaks the locale prop's language once its catalogue is here, and shows nothing before", async () => {
     const w = mount(ParleyChat, { props: { bffUrl: 'http://127.0.0.1:9', persist: 'none', locale: 'de' }, global: { plugins: [createPinia()] } })
     expect(w.find('.parley-root').exists()).toBe(false)
-    await flushPromises()
+    await vi.waitFor(() => expect(w.find('.parley-root').exists()).toBe(true))
     expect(w.get('.parley-root').attributes()).toMatchObject({ lang: 'de', dir: 'ltr' })
     expect(w.get('.parley-launcher').attributes('aria-label')).toBe('Chat öffnen')
     await w.get('.parley-launcher').trigger('click')
