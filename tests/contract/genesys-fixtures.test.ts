@@ -1,6 +1,6 @@
 /**
- * Every recorded Genesys frame in `shared/genesys/fixtures/` is mapped here, or ignored with a stated
- * reason: server frames through the parser and the transcript mapping, client frames against the
+ * Every recorded Genesys frame in `tests/genesys/fixtures/` (provenance in its README) is mapped here, or
+ * ignored with a stated reason: server frames through the parser and the transcript mapping, client frames against the
  * requests the connector builds, REST bodies through the history and config.json readers.
  * A new fixture file that is in neither list fails the suite.
  */
@@ -13,7 +13,7 @@ import { inTimeOrder } from '../../server/upstreams/genesys/history'
 import { mapStructuredMessage, type Mapped } from '../../server/upstreams/genesys/map'
 import * as req from '../../server/upstreams/genesys/requests'
 
-const DIR = new URL('../../../shared/genesys/fixtures/', import.meta.url)
+const DIR = new URL('../genesys/fixtures/', import.meta.url)
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort()
 const text = (file: string): string => readFileSync(new URL(file, DIR), 'utf8')
 const json = (file: string): unknown => JSON.parse(text(file))
