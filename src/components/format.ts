@@ -15,8 +15,14 @@ export type Inline =
   | { t: 'b' | 'i'; c: Inline[] }
 export type Block = { t: 'p'; c: Inline[] } | { t: 'ul' | 'ol'; items: Inline[][] }
 
-// code first, so nothing inside backticks is formatted; emphasis needs a non-space next to its markers
-const INLINE = /`([^`\n]+)`|\*\*(?=\S)([^\n]*?\S)\*\*|\*(?=[^\s*])([^*\n]*?[^\s*])\*|(?<![\w])_(?=\S)([^_\n]*?\S)_(?![\w])|\[([^\]\n]+)\]\(([^)\s]+)\)/g
+// code first, so nothing inside backticks is formatted; emphasis needs a non-space next to its markers.
+// Every quantifier is bounded and a label stops at the next bracket: unbounded, "[a[a[a…" or "**a**a…" made
+// each marker rescan the rest of the line (quadratic: seconds for 64,000 characters).
+const INLINE = /`([^`\n]{1,1000})`|\*\*(?=\S)([^\n]{0,1000}?\S)\*\*|\*(?=[^\s*])([^*\n]{0,1000}?[^\s*])\*|(?<![\w])_(?=\S)([^_\n]{0,1000}?\S)_(?![\w])|\[([^[\]\n]{1,500})\]\(([^()\s]{1,2048})\)/g
+/** Formatted spans in one text at most, nesting included; past it the rest is plain text. */
+const MAX_SPANS = 200
+/** Emphasis inside emphasis this deep at most. */
+const MAX_DEPTH = 4
 const ITEM = /^\s{0,3}(?:([-*•])|\d{1,3}[.)])\s+(.*)$/
 
 function plain(text: string, out: Inline[]): void {
@@ -24,20 +30,27 @@ function plain(text: string, out: Inline[]): void {
 }
 
 export function inline(text: string): Inline[] {
+  return spans(text, { left: MAX_SPANS }, 0)
+}
+
+function spans(text: string, budget: { left: number }, depth: number): Inline[] {
   const out: Inline[] = []
   let last = 0
-  for (const m of text.matchAll(INLINE)) {
-    const [all, code, bold, star, under, label, url] = m
-    const href = url === undefined ? undefined : safeUrl(url, true)
-    // a link to anywhere but http(s) / mailto stays text, brackets and all
-    if (label !== undefined && !href) continue
-    plain(text.slice(last, m.index), out)
-    last = m.index + all.length
-    if (code !== undefined) out.push({ t: 'code', v: code })
-    else if (bold !== undefined) out.push({ t: 'b', c: inline(bold) })
-    else if (label !== undefined && href) out.push({ t: 'link', v: label, href })
-    else out.push({ t: 'i', c: inline(star ?? under ?? '') })
-  }
+  if (depth < MAX_DEPTH)
+    for (const m of text.matchAll(INLINE)) {
+      if (budget.left <= 0) break
+      const [all, code, bold, star, under, label, url] = m
+      const href = url === undefined ? undefined : safeUrl(url, true)
+      // a link to anywhere but http(s) / mailto stays text, brackets and all
+      if (label !== undefined && !href) continue
+      budget.left--
+      plain(text.slice(last, m.index), out)
+      last = m.index + all.length
+      if (code !== undefined) out.push({ t: 'code', v: code })
+      else if (bold !== undefined) out.push({ t: 'b', c: spans(bold, budget, depth + 1) })
+      else if (label !== undefined && href) out.push({ t: 'link', v: label, href })
+      else out.push({ t: 'i', c: spans(star ?? under ?? '', budget, depth + 1) })
+    }
   plain(text.slice(last), out)
   return out
 }
