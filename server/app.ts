@@ -11,7 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { PROTOCOL } from '../src/protocol'
 import { normalizeOrigin, type Config } from './config'
 import { createBackend, type Backend } from './backend'
-import { cspDirectives } from './csp'
+import { cspDirectives, cspSources } from './csp'
 import { createFileVault, type FileVault } from './files'
 import { createLocalLeases, type Leases } from './leases'
 import { loggerOptions } from './log'
@@ -32,6 +32,13 @@ import type { Upstream } from './upstreams/types'
 
 /** How often files of forgotten conversations are looked for. */
 const FILE_SWEEP_MS = 3_600_000
+/** Routes that answer a WebSocket upgrade; they check the Origin themselves, before upgrading. */
+const SOCKET_ROUTES = new Set(['/api/socket', '/api/desk/socket'])
+
+/** `PARLEY_TRUST_PROXY` as Fastify takes it: a hop count is "the nearest n hops", as proxy-addr reads a number. */
+function trustedProxies(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting
+}
 
 export interface AppDeps {
   config: Config
@@ -64,7 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   const { config } = deps
   const app = Fastify({
     logger: deps.logger === false ? false : loggerOptions(config.logLevel, deps.logStream),
-    trustProxy: false,
+    // unset: the TCP peer is the client; set: the proxies named are believed, so limits key on the client
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 64 * 1024,
     // a slowloris handshake is cut after 10 s instead of Node's 60 s
     // (Node checks those deadlines every `connectionsCheckingInterval`, 30 s by default: 1 s makes 10 s mean 10 s)
@@ -104,18 +112,21 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     request.url.startsWith('/api/') ? sendProblem(reply, 404, 'not_found', 'No such route.') : reply.code(404).type('text/plain').send('Not found'),
   )
 
-  // A foreign Origin is refused on every API route, not only left without CORS headers. Socket upgrades
-  // are checked by their own routes: a reply from this early hook would leave the upgraded socket open.
+  // A foreign Origin is refused on every API route, not only left without CORS headers. A WebSocket upgrade
+  // on a socket route is checked by that route: a reply from this early hook would leave the upgraded socket
+  // open. Any other `Upgrade` header (h2c, a made-up one) changes nothing.
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin
-    if (origin === undefined || !request.url.startsWith('/api/') || request.headers.upgrade !== undefined) return
+    if (origin === undefined || !request.url.startsWith('/api/')) return
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && SOCKET_ROUTES.has(request.routeOptions.url ?? '')) return
     const normalized = normalizeOrigin(origin)
     if (!normalized || !config.allowedOrigins.has(normalized))
       return sendProblem(reply, 403, 'forbidden_origin', 'This Origin is not allowed.')
   })
 
   // pages replace this policy with one that carries their nonce (routes/pages.ts)
-  await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() } })
+  const csp = cspSources(config)
+  await app.register(fastifyHelmet, { contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(undefined, csp) } })
   await app.register(fastifyCors, {
     origin: (origin, cb) => cb(null, origin !== undefined && config.allowedOrigins.has(normalizeOrigin(origin) ?? '')),
     methods: ['GET', 'POST', 'DELETE'],
@@ -150,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics, files })
   })
   if (upstream.routes) await app.register(upstream.routes)
-  await app.register(pageRoutes, { distDir: config.distDir })
+  await app.register(pageRoutes, { distDir: config.distDir, csp })
 
   // files outlive nothing: those of conversations that retention removed go too
   const sweep = setInterval(() => {

@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_REDIS_PREFIX: 'a b' })).toThrow(/PARLEY_REDIS_PREFIX/)
     expect(() => loadConfig({ PARLEY_LEASE_MS: '10' })).toThrow(/PARLEY_LEASE_MS/)
   })
+
+  it('takes the Genesys health-check interval and reorder window, within bounds', () => {
+    const genesys = { PARLEY_UPSTREAM: 'genesys', GENESYS_DEPLOYMENT_ID: 'abcdef12-0000', GENESYS_REGION: 'mypurecloud.com', GENESYS_ORIGIN: 'https://a.example' }
+    expect(loadConfig(genesys).genesys).toMatchObject({ echoIntervalMs: 30_000, reorderMs: 300 })
+    expect(loadConfig({ ...genesys, GENESYS_ECHO_INTERVAL_MS: '5000', GENESYS_REORDER_MS: '0' }).genesys).toMatchObject({ echoIntervalMs: 5000, reorderMs: 0 })
+    expect(() => loadConfig({ ...genesys, GENESYS_ECHO_INTERVAL_MS: '10' })).toThrow(/GENESYS_ECHO_INTERVAL_MS/)
+    expect(() => loadConfig({ ...genesys, GENESYS_REORDER_MS: '60000' })).toThrow(/GENESYS_REORDER_MS/)
+  })
 })
 
 describe('normalizeOrigin', () => {
@@ -49,5 +57,31 @@ describe('normalizeOrigin', () => {
     expect(normalizeOrigin('https://example.com/x')).toBeUndefined()
     expect(normalizeOrigin('null')).toBeUndefined()
     expect(normalizeOrigin('ftp://example.com')).toBeUndefined()
+  })
+})
+
+describe('hardening settings (issue 24)', () => {
+  it('has safe defaults: trust no proxy, caps on the store, files, uploads and refreshes', () => {
+    const c = loadConfig({})
+    expect(c.trustProxy).toBe(false)
+    expect(c.limits).toMatchObject({ uploadsPerGuest: 2, uploadsTotal: 32, refreshRatePerMinute: 30, refreshFamilyPerMinute: 6, maxGuests: 100_000, maxEventLoopDelayMs: 1000 })
+    expect(c.files).toMatchObject({ maxConversationBytes: 50 * 1024 * 1024, maxTotalBytes: 2 * 1024 * 1024 * 1024 })
+  })
+
+  it('reads PARLEY_TRUST_PROXY as a hop count or a list of addresses and CIDRs, and names bad items', () => {
+    const token = { PARLEY_METRICS_TOKEN: 'metrics-token-0123456789' }
+    expect(loadConfig({ ...token, PARLEY_TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(loadConfig({ ...token, PARLEY_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', 'fd00::/8'])
+    expect(() => loadConfig({ ...token, PARLEY_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/PARLEY_TRUST_PROXY: "10.0.0.0\/33"/)
+    expect(() => loadConfig({ ...token, PARLEY_TRUST_PROXY: 'proxy.internal' })).toThrow(/PARLEY_TRUST_PROXY/)
+    expect(() => loadConfig({ ...token, PARLEY_TRUST_PROXY: '0' })).toThrow(/hop count/)
+  })
+
+  it('requires PARLEY_METRICS_TOKEN behind a proxy or on a public URL, and not on loopback', () => {
+    expect(() => loadConfig({ PARLEY_TRUST_PROXY: '1' })).toThrow(/PARLEY_METRICS_TOKEN must be set/)
+    expect(() => loadConfig({ PARLEY_PUBLIC_URL: 'https://chat.example.com' })).toThrow(/PARLEY_METRICS_TOKEN must be set/)
+    expect(loadConfig({ PARLEY_PUBLIC_URL: 'http://localhost:8080' }).metricsToken).toBeUndefined()
+    expect(loadConfig({ PARLEY_PUBLIC_URL: 'http://127.0.0.1:8080' }).metricsToken).toBeUndefined()
+    expect(loadConfig({ PARLEY_PUBLIC_URL: 'https://chat.example.com', PARLEY_METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken).toBe('metrics-token-0123456789')
   })
 })

@@ -4,6 +4,7 @@
  * and reported together, so a misconfigured deployment fails with one clear message.
  */
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
@@ -23,6 +24,20 @@ export interface Limits {
   slowConsumerBytes: number
   /** Largest guest attachment, bytes. */
   maxUploadBytes: number
+  /** Uploads one guest (or the desk) may have in flight at once. */
+  uploadsPerGuest: number
+  /** Uploads in flight on this node at once, everyone together. */
+  uploadsTotal: number
+  /** Token refreshes per minute per client address. */
+  refreshRatePerMinute: number
+  /** Token refreshes per minute per refresh-token family (one guest's chain of tokens). */
+  refreshFamilyPerMinute: number
+  /** Guests (each with its one conversation) the in-memory store holds at most. */
+  maxGuests: number
+  /** Transcript bytes the in-memory store holds at most. */
+  maxStoreBytes: number
+  /** Past this event-loop delay, ms, new guest sessions and socket upgrades get 503 (0: never). */
+  maxEventLoopDelayMs: number
 }
 
 /** The desk's file store (`server/files.ts`). */
@@ -33,6 +48,10 @@ export interface FilesConfig {
   types: string[]
   /** How long a signed download URL works, seconds. */
   urlTtlSeconds: number
+  /** Bytes of files one conversation may keep. */
+  maxConversationBytes: number
+  /** Bytes of files the whole directory may hold. */
+  maxTotalBytes: number
 }
 
 export interface GenesysConfig {
@@ -77,15 +96,20 @@ export interface Config {
   deskBotDelayMs: number
   deskToken: string
   deskTokenGenerated: boolean
-  /** Bearer token for `/metrics`; unset → only loopback callers may read it. */
+  /** Bearer token for `/metrics`; unset → only loopback callers may read it (allowed only when nothing is proxied). */
   metricsToken: string | undefined
+  /**
+   * Which peers' `X-Forwarded-For` is believed (Fastify's `trustProxy`): a hop count, or the proxies'
+   * addresses and CIDRs. `false`: none, every limit keys on the TCP peer.
+   */
+  trustProxy: false | number | string[]
   /** Set: conversations live in this Redis, shared by every node. Unset: in memory, one node. */
   redisUrl: string | undefined
   /** Prefix of every Redis key and channel (several deployments can share one Redis). */
   redisPrefix: string
   /** This node's name in leases and logs. */
   nodeId: string
-  /** A conversation, its transcript and its guest are kept this long after the last activity, ms (Redis). */
+  /** A conversation, its transcript and its guest are kept this long after the last activity, ms. */
   retentionMs: number
   /** Oldest transcript entries are dropped past this many per conversation. */
   maxEntriesPerConversation: number
@@ -198,6 +222,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (rawMetricsToken && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawMetricsToken))
     problems.push('PARLEY_METRICS_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
 
+  const trustProxy = parseTrustProxy(env.PARLEY_TRUST_PROXY, problems)
+  // behind a proxy every request comes from a loopback or private peer: "loopback only" would mean "anyone"
+  if (!rawMetricsToken && (trustProxy !== false || (publicUrl !== undefined && !isLoopbackOrigin(publicUrl))))
+    problems.push('PARLEY_METRICS_TOKEN must be set when PARLEY_TRUST_PROXY is set or PARLEY_PUBLIC_URL is not a loopback address (otherwise /metrics would be public through the proxy).')
+
   const upstream = oneOf('PARLEY_UPSTREAM', ['desk', 'genesys'] as const, 'desk')
   const genesys = upstream === 'genesys' ? loadGenesys(env, problems, int) : undefined
 
@@ -222,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
+    trustProxy,
     redisUrl,
     redisPrefix,
     nodeId,
@@ -239,6 +269,13 @@ export function loadConfig(env: Env = process.env): Config {
       socketsPerGuest: int('PARLEY_SOCKETS_PER_GUEST', 5, 1, 1000),
       slowConsumerBytes: int('PARLEY_SLOW_CONSUMER_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxUploadBytes: int('PARLEY_MAX_UPLOAD_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+      uploadsPerGuest: int('PARLEY_UPLOADS_PER_GUEST', 2, 1, 100),
+      uploadsTotal: int('PARLEY_UPLOADS_TOTAL', 32, 1, 10_000),
+      refreshRatePerMinute: int('PARLEY_REFRESH_RATE', 30, 1, 1_000_000),
+      refreshFamilyPerMinute: int('PARLEY_REFRESH_FAMILY_RATE', 6, 1, 1000),
+      maxGuests: int('PARLEY_MAX_GUESTS', 100_000, 10, 100_000_000),
+      maxStoreBytes: int('PARLEY_MAX_STORE_BYTES', 256 * 1024 * 1024, 1024 * 1024, 64 * 1024 * 1024 * 1024),
+      maxEventLoopDelayMs: int('PARLEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     },
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     distDir: str('PARLEY_DIST_DIR', new URL('../dist', import.meta.url).pathname),
@@ -250,6 +287,8 @@ export function loadConfig(env: Env = process.env): Config {
       dir: env.PARLEY_FILES_DIR || join(env.PARLEY_DATA_DIR || join(tmpdir(), 'parley'), 'files'),
       types: uploadTypes(env.PARLEY_UPLOAD_TYPES, problems),
       urlTtlSeconds: int('PARLEY_FILE_URL_TTL', 900, 10, 86400),
+      maxConversationBytes: int('PARLEY_FILES_PER_CONVERSATION_BYTES', 50 * 1024 * 1024, 1024, 64 * 1024 * 1024 * 1024),
+      maxTotalBytes: int('PARLEY_FILES_TOTAL_BYTES', 2 * 1024 * 1024 * 1024, 1024, 1024 * 1024 * 1024 * 1024 * 1024),
     },
   }
   if (env.PARLEY_BUSINESS_HOURS) {
@@ -324,6 +363,34 @@ function loadGenesys(
     reconnectMs: int('GENESYS_RECONNECT_MS', 5000, 50, 300_000),
     reconnectForMs: int('GENESYS_RECONNECT_FOR_S', 300, 1, 86_400) * 1000,
   }
+}
+
+/** `PARLEY_TRUST_PROXY`: a hop count, or comma-separated addresses and CIDRs; unset → trust nothing. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): false | number | string[] {
+  if (raw === undefined || raw.trim() === '') return false
+  const value = raw.trim()
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops >= 1 && hops <= 10) return hops
+    problems.push(`PARLEY_TRUST_PROXY: a hop count must be from 1 to 10 (got "${raw}").`)
+    return false
+  }
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean)
+  for (const item of items) if (!isAddressOrCidr(item)) problems.push(`PARLEY_TRUST_PROXY: "${item}" is not an IP address or CIDR (e.g. 10.0.0.0/8, fd00::/8).`)
+  return items
+}
+
+function isAddressOrCidr(item: string): boolean {
+  const [address = '', prefix, extra] = item.split('/')
+  const family = isIP(address)
+  if (!family || extra !== undefined) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  const host = new URL(origin).hostname.replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'))
 }
 
 function uploadTypes(raw: string | undefined, problems: string[]): string[] {

@@ -5,22 +5,44 @@
  * with it, so a host that adds an inline script of its own can allow exactly that one.
  */
 import { randomBytes } from 'node:crypto'
+import type { Config } from './config'
 
 /** Written into the built HTML by Vite (`html.cspNonce` in vite.config.ts), replaced per response. */
 export const NONCE_PLACEHOLDER = 'PARLEY_CSP_NONCE'
 
+/** Hosts a page may reach besides its own origin: the BFF's public socket origin, the upstream's file hosts. */
+export interface CspSources {
+  connect: string[]
+  img: string[]
+}
+
+const NONE: CspSources = { connect: [], img: [] }
+
 /**
- * No `unsafe-inline`, no `unsafe-eval`: Vue's runtime build needs neither. Images may come from https
- * (agent avatars); sockets go to the same host.
+ * The extra sources for this configuration: the public URL's socket origin (when the BFF is reached under
+ * another name than the page's own, or for browsers whose `'self'` does not cover `wss:`), and with Genesys
+ * its API and CDN hosts, which serve the files and images its agents send.
  */
-export function cspDirectives(nonce?: string): Record<string, string[]> {
-  const withNonce = (sources: string[]): string[] => (nonce ? [...sources, `'nonce-${nonce}'`] : sources)
+export function cspSources(config: Pick<Config, 'publicUrl' | 'genesys'>): CspSources {
+  const connect = config.publicUrl ? [config.publicUrl.replace(/^http/, 'ws')] : []
+  const g = config.genesys
+  const img = g ? [...new Set([new URL(g.apiUrl).origin, new URL(g.cdnUrl).origin, `https://*.${g.region}`])] : []
+  return { connect, img }
+}
+
+/**
+ * No `unsafe-inline`, no `unsafe-eval`: Vue's runtime build needs neither. Images and sockets only from this
+ * origin and the hosts `sources` names: not any https image or any ws host, so injected markup (were there
+ * any) could not send data to a host of its choosing.
+ */
+export function cspDirectives(nonce?: string, sources: CspSources = NONE): Record<string, string[]> {
+  const withNonce = (list: string[]): string[] => (nonce ? [...list, `'nonce-${nonce}'`] : list)
   return {
     'default-src': ["'self'"],
     'script-src': withNonce(["'self'"]),
     'style-src': withNonce(["'self'"]),
-    'img-src': ["'self'", 'data:', 'https:'],
-    'connect-src': ["'self'", 'ws:', 'wss:'],
+    'img-src': ["'self'", 'data:', ...sources.img],
+    'connect-src': ["'self'", ...sources.connect],
     'base-uri': ["'none'"],
     'form-action': ["'self'"],
     'frame-ancestors': ["'self'"],
@@ -28,9 +50,9 @@ export function cspDirectives(nonce?: string): Record<string, string[]> {
   }
 }
 
-export function cspHeader(nonce?: string): string {
-  return Object.entries(cspDirectives(nonce))
-    .map(([name, sources]) => `${name} ${sources.join(' ')}`)
+export function cspHeader(nonce?: string, sources: CspSources = NONE): string {
+  return Object.entries(cspDirectives(nonce, sources))
+    .map(([name, list]) => `${name} ${list.join(' ')}`)
     .join('; ')
 }
 

@@ -8,7 +8,7 @@ import { createFileVault } from './files'
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
 const vault = () =>
-  createFileVault({ dir: mkdtempSync(join(tmpdir(), 'parley-vault-')), types: DEFAULT_UPLOAD_TYPES, urlTtlSeconds: 60, secret: new TextEncoder().encode('s'.repeat(32)), maxBytes: 1000 })
+  createFileVault({ dir: mkdtempSync(join(tmpdir(), 'parley-vault-')), types: DEFAULT_UPLOAD_TYPES, urlTtlSeconds: 60, maxConversationBytes: 1_000_000, maxTotalBytes: 10_000_000, secret: new TextEncoder().encode('s'.repeat(32)), maxBytes: 1000 })
 
 afterEach(() => vi.restoreAllMocks())
 

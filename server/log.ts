@@ -68,11 +68,33 @@ export function maskingStream(dest: NodeJS.WritableStream): { write(line: string
 
 type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>
 
+/** A URL as it may be logged: the signature of a signed file link (`s`) is a credential while it lasts. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]s=)[^&#]*/g, `$1${CENSOR}`)
+}
+
+/** Fastify's own request serializer, with the URL's credentials redacted. */
+interface LoggedRequest {
+  method: string
+  url: string
+  host?: string
+  ip?: string
+  socket?: { remotePort?: number }
+}
+const serializeRequest = (req: LoggedRequest): Record<string, unknown> => ({
+  method: req.method,
+  url: redactUrl(req.url),
+  host: req.host,
+  remoteAddress: req.ip,
+  remotePort: req.socket?.remotePort,
+})
+
 
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT, censor: CENSOR },
+    serializers: { req: serializeRequest },
     formatters: { log: (entry) => scrubEntry(entry) },
     hooks: {
       logMethod(args, method) {

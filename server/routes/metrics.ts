@@ -2,8 +2,9 @@
  * @module server/routes/metrics
  * `GET /metrics`: Prometheus text for this node (prom-client): process and event-loop metrics, open guest
  * sockets, store reachability, and counters the socket hub feeds. Counts only, never content. Answered
- * to loopback callers, or to `Authorization: Bearer $PARLEY_METRICS_TOKEN` when that is set, so it is
- * not public by accident.
+ * to `Authorization: Bearer $PARLEY_METRICS_TOKEN` when that is set, else to loopback peers only. The
+ * config refuses to start without the token behind a proxy or on a public URL, where a same-host proxy or
+ * sidecar would make every caller a loopback peer.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
@@ -48,7 +49,8 @@ export async function metricsRoutes(app: FastifyInstance, deps: { metrics: Metri
   const expected = deps.token === undefined ? undefined : Buffer.from(`Bearer ${deps.token}`)
   app.get('/metrics', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '')
-    const allowed = expected ? given.length === expected.length && timingSafeEqual(given, expected) : LOOPBACK.has(request.ip)
+    // the TCP peer, never an address a forwarded header claims
+    const allowed = expected ? given.length === expected.length && timingSafeEqual(given, expected) : LOOPBACK.has(request.socket.remoteAddress ?? '')
     if (!allowed) return sendProblem(reply, 403, 'forbidden', expected ? 'Send "Authorization: Bearer <PARLEY_METRICS_TOKEN>".' : 'Only loopback callers may read metrics unless PARLEY_METRICS_TOKEN is set.')
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics())
   })

@@ -9,21 +9,21 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { cspHeader, newNonce, withNonce } from '../csp'
+import { cspHeader, newNonce, withNonce, type CspSources } from '../csp'
 
 const NOT_BUILT = (what: string): string =>
   `<!doctype html><meta charset="utf-8"><title>Parley: not built</title><p>The ${what} has not been built. Run <code>npm run build</code> (or <code>npm start</code>, which builds what is missing).</p>`
 
-function sendPage(reply: FastifyReply, html: string): FastifyReply {
+function sendPage(reply: FastifyReply, html: string, sources: CspSources | undefined): FastifyReply {
   const nonce = newNonce()
   return reply
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
-    .header('content-security-policy', cspHeader(nonce))
+    .header('content-security-policy', cspHeader(nonce, sources))
     .send(withNonce(html, nonce))
 }
 
-export async function pageRoutes(app: FastifyInstance, deps: { distDir: string }): Promise<void> {
+export async function pageRoutes(app: FastifyInstance, deps: { distDir: string; csp?: CspSources }): Promise<void> {
   const demo = join(deps.distDir, 'demo')
   const desk = join(deps.distDir, 'desk')
   const embed = join(deps.distDir, 'embed')
@@ -32,7 +32,7 @@ export async function pageRoutes(app: FastifyInstance, deps: { distDir: string }
   const page = (file: string, paths: string[]): boolean => {
     if (!existsSync(file)) return false
     const html = readFileSync(file, 'utf8')
-    for (const path of paths) app.get(path, async (_req, reply) => sendPage(reply, html))
+    for (const path of paths) app.get(path, async (_req, reply) => sendPage(reply, html, deps.csp))
     return true
   }
 
