@@ -75,6 +75,10 @@ export interface GenesysConfig {
   pingMs: number
   reconnectMs: number
   reconnectForMs: number
+  /** Least time between two health checks (`echo`) of a session; Genesys' SDK waits 30 s. */
+  echoIntervalMs: number
+  /** How long incoming messages are held to be put in `channel.time` order. */
+  reorderMs: number
 }
 
 export interface Config {
@@ -362,6 +366,8 @@ function loadGenesys(
     pingMs: int('GENESYS_PING_MS', 15_000, 100, 300_000),
     reconnectMs: int('GENESYS_RECONNECT_MS', 5000, 50, 300_000),
     reconnectForMs: int('GENESYS_RECONNECT_FOR_S', 300, 1, 86_400) * 1000,
+    echoIntervalMs: int('GENESYS_ECHO_INTERVAL_MS', 30_000, 1000, 3_600_000),
+    reorderMs: int('GENESYS_REORDER_MS', 300, 0, 5000),
   }
 }
 

@@ -33,6 +33,7 @@ export async function feedbackRoutes(app: FastifyInstance, deps: Deps): Promise<
     if (hours?.nextChangeAt !== undefined) answer.nextChangeAt = new Date(hours.nextChangeAt).toISOString()
     const attachments = upstream.attachmentLimits?.()
     if (attachments) answer.attachments = attachments
+    if (upstream.guestCanEnd?.() === false) answer.guestCanEnd = false
     return reply.header('cache-control', 'no-store').send(answer)
   })
 

@@ -124,8 +124,10 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     if (!claims) return reply
     const c = await store.getConversation(claims.conversationId)
     if (c) {
+      // the contact centre first: a conversation it keeps open must not be ended (or orphaned) here
+      if ((await upstream.endConversation(c)) === 'kept')
+        return sendProblem(reply, 409, 'not_supported', 'The contact centre ends this conversation; close the chat instead.')
       await endConversation(store, c.id)
-      await upstream.endConversation(c)
     }
     await store.revokeGuest(claims.guestId)
     await store.deleteConversation(claims.conversationId)

@@ -47,8 +47,13 @@ export interface Upstream {
   /** Otherwise the hub appends first (the ack means "stored") and hands the message over here. */
   guestMessage?(conversation: ConversationRecord, message: MessageFrame): Promise<void>
   guestTyping(conversation: ConversationRecord, active: boolean): void
-  /** The guest ended the conversation. */
-  endConversation(conversation: ConversationRecord): Promise<void>
+  /**
+   * The guest ended the conversation. `kept`: this upstream could not end it (only its agent can, or the
+   * contact centre did not confirm); nothing was ended and the conversation goes on.
+   */
+  endConversation(conversation: ConversationRecord): Promise<void | 'kept'>
+  /** Whether a guest can end a conversation here; false: the widget offers "close" and the agent ends it. @default true */
+  guestCanEnd?(): boolean
   /** Can it take new conversations (for /readyz)? */
   ready(): boolean
   close(): Promise<void>

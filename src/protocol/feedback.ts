@@ -19,6 +19,8 @@ export interface Availability {
   offlineMessages: boolean
   /** What guests may attach; absent when the contact centre takes no files. */
   attachments?: AttachmentLimits
+  /** False: only the agent can end a conversation here, so the widget offers "close" instead of "end chat". */
+  guestCanEnd?: boolean
 }
 
 /** Largest file in bytes and the MIME types taken (`image/*` and `*\/*` patterns allowed). */
@@ -97,6 +99,7 @@ export function parseAvailability(raw: unknown): Availability | undefined {
   const maxBytes = limits && readSeq(limits, 'maxBytes')
   const types = limits && readField(limits, 'types')
   if (maxBytes && Array.isArray(types)) a.attachments = { maxBytes, types: types.filter((t): t is string => typeof t === 'string' && t.length < 100) }
+  if (readBoolean(o, 'guestCanEnd') === false) a.guestCanEnd = false
   return a
 }
 

@@ -40,7 +40,6 @@ const IGNORED: Record<string, string> = {
   'legacy-topic-member-change.json': 'legacy Guest Chat API v2 (deprecated, PROTOCOL.md §4)',
   'legacy-topic-message-standard.json': 'legacy Guest Chat API v2 (deprecated, PROTOCOL.md §4)',
   'wm-client-configure-authenticated-session.json': 'authenticated sessions (PROTOCOL.md §3.16) need the site\'s own IdP; not offered yet',
-  'wm-client-delete-attachment.json': 'Parley never uploads a file it does not send, so it never deletes one',
   'wm-logout-event.json': 'authenticated sessions only; parsed (LogoutEvent) and ignored',
 }
 
@@ -49,9 +48,9 @@ const IGNORED: Record<string, string> = {
  * fixture's paths we do not send (`metadata` is a free string map: ours carries `customMessageId`).
  */
 const CLIENT: Record<string, { ours: Record<string, unknown>; extra: string[]; theirsOnly?: string[] }> = {
-  'wm-client-configure-session.json': { ours: req.configureSession('t', 'd', false, 'x'), extra: ['tracingId'] },
-  'wm-client-configure-session-minimal.json': { ours: req.configureSession('t', 'd', false, 'x'), extra: ['tracingId', 'startNew', 'journeyContext'] },
-  'wm-client-configure-session-start-new.json': { ours: req.configureSession('t', 'd', true, 'x'), extra: ['journeyContext'] },
+  'wm-client-configure-session.json': { ours: req.configureSession('t', 'd', false, 'x', 'c'), extra: ['tracingId'] },
+  'wm-client-configure-session-minimal.json': { ours: req.configureSession('t', 'd', false, 'x', 'c'), extra: ['tracingId', 'startNew', 'journeyContext'] },
+  'wm-client-configure-session-start-new.json': { ours: req.configureSession('t', 'd', true, 'x', 'c'), extra: ['journeyContext'] },
   'wm-client-onmessage-text.json': { ours: req.onMessageText('t', 'x', 'Hello world'), extra: ['message.metadata'] },
   'wm-client-onmessage-text-attachment-custom-attributes.json': {
     ours: req.onMessageAttachments('t', 'x', 'Hello world', ['abcd-1234'], { A: 'B' }),
@@ -69,6 +68,7 @@ const CLIENT: Record<string, { ours: Record<string, unknown>; extra: string[]; t
   'wm-client-get-jwt.json': { ours: req.getJwt('t', 'x'), extra: [] },
   'wm-client-close-session.json': { ours: req.closeSession('t', 'x'), extra: [] },
   'wm-client-get-attachment.json': { ours: req.getAttachment('t', 'x', 'a'), extra: [] },
+  'wm-client-delete-attachment.json': { ours: req.deleteAttachment('t', 'x', 'a'), extra: [] },
   'wm-client-on-attachment.json': { ours: req.onAttachment('t', 'x', { attachmentId: 'a', fileName: 'f.png', fileType: 'image/png', fileSize: 1 }), extra: [] },
 }
 
@@ -216,12 +216,13 @@ const SERVER: Record<string, (file: string) => void> = {
       status: 'Active',
       apiEndpoint: 'https://api.inindca.com',
       messagingEndpoint: 'wss://webmessaging.inindca.com',
-      showAgentTyping: true,
-      showUserTyping: true,
+      // the fixture names no typing flag: Genesys' SDK reads an absent flag as false
+      showAgentTyping: false,
+      showUserTyping: false,
       autoStart: false,
       disconnect: { enabled: true, type: 'ReadOnly' },
       clearEnabled: true,
-      attachments: { enabled: true, modes: [{ fileTypes: ['image/png', 'image/jpeg', 'image/gif'], maxFileSizeKB: 10000 }] },
+      attachments: { enabled: true, limitsFrom: 'modes', modes: [{ fileTypes: ['image/png', 'image/jpeg', 'image/gif'], maxFileSizeKB: 10000 }] },
     }),
 }
 

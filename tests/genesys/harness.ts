@@ -2,7 +2,7 @@
  * A BFF wired to the Genesys simulator, with timings short enough for tests.
  */
 import { createGenesysUpstream } from '../../server/upstreams/genesys'
-import { startTestApp, type TestApp } from '../../server/test-support'
+import { startTestApp, type TestApp, type TestAppOptions } from '../../server/test-support'
 import { GenesysSimulator, type SimOptions } from './simulator'
 
 export const GENESYS_ORIGIN = 'https://shop.example'
@@ -19,6 +19,7 @@ export function genesysEnv(sim: GenesysSimulator, env: Record<string, string> = 
     GENESYS_CDN_URL: sim.url,
     GENESYS_RECONNECT_MS: '100',
     GENESYS_PING_MS: '1000',
+    GENESYS_REORDER_MS: '50',
     ...env,
   }
 }
@@ -52,11 +53,17 @@ export async function startSimulator(options: Partial<SimOptions> = {}, deployme
 export async function startGenesysApp(
   sim: GenesysSimulator,
   env: Record<string, string> = {},
-  timings: { echoTimeoutMs?: number; reorderMs?: number; idleCloseMs?: number } = {},
+  timings: { echoTimeoutMs?: number; sessionTimeoutMs?: number; idleCloseMs?: number; logStream?: TestAppOptions['logStream'] } = {},
 ): Promise<TestApp> {
   return track(
     await startTestApp(genesysEnv(sim, env), 5, {
-      upstream: (ctx) => createGenesysUpstream({ ...ctx, echoTimeoutMs: timings.echoTimeoutMs ?? 1500, reorderMs: timings.reorderMs ?? 50, idleCloseMs: timings.idleCloseMs ?? 60_000 }),
+      ...(timings.logStream ? { logStream: timings.logStream } : {}),
+      upstream: (ctx) => createGenesysUpstream({
+          ...ctx,
+          echoTimeoutMs: timings.echoTimeoutMs ?? 1500,
+          sessionTimeoutMs: timings.sessionTimeoutMs ?? 1500,
+          idleCloseMs: timings.idleCloseMs ?? 60_000,
+        }),
     }),
   )
 }

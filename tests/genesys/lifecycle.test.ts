@@ -37,17 +37,16 @@ describe('agent and bot → guest', () => {
   })
 
   it('shows agent typing with the name and clears it after the event\'s duration', async () => {
-    const { sim: s, socket, token } = await connected()
+    const { sim: s, socket, token } = await connected({ showAgentTyping: true })
     s.agentTyping(token, 200)
     expect(await socket.next('typing')).toMatchObject({ role: 'agent', active: true, author: { name: 'Ada' } })
     expect(await socket.next('typing')).toMatchObject({ role: 'agent', active: false })
     socket.close()
   })
 
-  it('turns presence into joined / left lines, and a read-only disconnect into the end', async () => {
+  it('shows no "joined" for a Presence Join (the auto-start acknowledgement), a left line and a read-only end', async () => {
     const { sim: s, socket, token } = await connected()
     s.presence(token, 'Join')
-    expect(await socket.next('event')).toMatchObject({ kind: 'agent-joined', author: { name: 'Ada' } })
     s.presence(token, 'Disconnect')
     expect(await socket.next('event')).toMatchObject({ kind: 'agent-left' })
     s.presence(token, 'Disconnect', true)
@@ -81,8 +80,8 @@ describe('agent and bot → guest', () => {
 })
 
 describe('guest → Genesys, as the deployment wants', () => {
-  it('sends typing at most once per 5 s, and none when the deployment hides user typing', async () => {
-    const { sim: s, socket } = await connected()
+  it('sends typing at most once per 5 s where the deployment shows user typing', async () => {
+    const { sim: s, socket } = await connected({ showUserTyping: true })
     for (let i = 0; i < 3; i++) socket.send({ type: 'typing', active: true })
     socket.send({ type: 'ping' })
     await socket.next('pong')
@@ -92,14 +91,18 @@ describe('guest → Genesys, as the deployment wants', () => {
     socket.close()
   })
 
-  it('sends no typing when the deployment does not show it', async () => {
-    const { sim: s, socket } = await connected({ showUserTyping: false })
-    socket.send({ type: 'typing', active: true })
-    socket.send({ type: 'send', clientMessageId: 't-1', text: 'hi there' })
-    await socket.next('ack', (f) => f.clientMessageId === 't-1')
-    expect(s.requests.filter((r) => JSON.stringify(r.frame).includes('"Typing"'))).toHaveLength(0)
-    socket.close()
-  })
+  for (const [what, deployment] of [
+    ['switches it off', { showUserTyping: false }],
+    ['has no flag (absent means false)', {}],
+  ] as const)
+    it(`sends no typing when the deployment ${what}`, async () => {
+      const { sim: s, socket } = await connected(deployment)
+      socket.send({ type: 'typing', active: true })
+      socket.send({ type: 'send', clientMessageId: 't-1', text: 'hi there' })
+      await socket.next('ack', (f) => f.clientMessageId === 't-1')
+      expect(s.requests.filter((r) => JSON.stringify(r.frame).includes('"Typing"'))).toHaveLength(0)
+      socket.close()
+    })
 
   it('sends guest attributes as custom attributes within maxCustomDataBytes, once', async () => {
     const { sim: s, socket } = await connected({ maxCustomDataBytes: 60 }, { displayName: 'Grace', attributes: { plan: 'gold', note: 'x'.repeat(80) } })
@@ -123,12 +126,13 @@ describe('guest → Genesys, as the deployment wants', () => {
     expect(res.statusCode).toBe(204)
     expect(s.requests.some((r) => JSON.stringify(r.frame).includes('"Clear"'))).toBe(true)
     expect(s.requests.some((r) => r.action === 'closeSession')).toBe(false)
+    expect(s.only().agentSideOpen).toBe(false)
   })
 
-  it('"end chat" sends closeSession where Clear is off', async () => {
+  it('"end chat" where Clear is off sends no closeSession: the agent keeps a live conversation, so nothing is ended', async () => {
     const { sim: s, app: a, guestToken } = await connected({ clearEnabled: false })
     const res = await a.app.inject({ method: 'DELETE', url: '/api/guest-sessions/current', headers: { origin: ORIGIN, authorization: `Bearer ${guestToken}` } })
-    expect(res.statusCode).toBe(204)
-    expect(s.requests.find((r) => r.action === 'closeSession')?.frame.closeAllConnections).toBe(true)
+    expect(res.statusCode).toBe(409)
+    expect(s.requests.some((r) => r.action === 'closeSession')).toBe(false)
   })
 })

@@ -1,9 +1,16 @@
 /**
- * A Genesys Web Messaging guest API on 127.0.0.1, faithful to `shared/genesys/PROTOCOL.md`: the guest
- * socket (`/v1?deploymentId=`), the deployment's `config.json`, the JWT-authorised history endpoint and
- * presigned uploads. Test switches (PROTOCOL.md §6.7): reorder outbound frames, rate-limit with 429 /
- * `retryAfter`, expire sessions, drop sockets without a close frame, cap connections per session at 3,
- * swallow echoes. It validates every request the way the schema does and records them for assertions.
+ * A Genesys Web Messaging guest API on 127.0.0.1, shaped by Genesys' own SDK and its fixtures
+ * (`tests/genesys/fixtures/`, docs/genesys.md): the guest socket (`/v1?deploymentId=`), the deployment's
+ * `config.json`, the JWT-authorised history endpoint and presigned uploads. Test switches: reorder outbound
+ * frames, rate-limit with 429 / `retryAfter`, expire sessions, drop sockets without a close frame, cap
+ * connections per session at 3, swallow echoes, refuse or ignore `configureSession`. It validates every
+ * request the way the schema does and records them for assertions.
+ *
+ * Vendor mode (the default, every Genesys test runs in it) behaves as the vendor's frames show, not as
+ * our connector would like: error frames carry no `tracingId`; `config.json` has no typing flags unless a
+ * test sets them, and `enableAttachments` with empty `modes`; Presence Clear is answered by a `code:200`
+ * string frame, then `SessionClearedEvent`, then `ConnectionClosedEvent`; `closeSession` only closes
+ * connections and the agent keeps the conversation. `vendor: false` gives the older, kinder behaviour.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -15,7 +22,9 @@ export interface SimDeployment {
   id: string
   status?: string
   allowedOrigins: string[]
+  /** Absent → the flag is absent from config.json (vendor mode), which Genesys reads as false. */
   showUserTyping?: boolean
+  showAgentTyping?: boolean
   autoStart?: boolean
   clearEnabled?: boolean
   disconnectType?: 'Send' | 'ReadOnly'
@@ -34,6 +43,14 @@ export interface SimOptions {
   maxConnections?: number
   /** Answers guest texts like a bot (for e2e). */
   autoReply?: (text: string) => string | undefined
+  /** Behave as the vendor's frames show (see the module comment). @default true */
+  vendor?: boolean
+  /** Answer guest typing with 403 even where config.json shows it (the feature toggle is off server-side). */
+  refuseTyping?: boolean
+  /** Answer guest typing (echo or 403) this much later, so the answer can meet a message in flight. */
+  typingAnswerDelayMs?: number
+  /** Base of the presigned upload URLs handed out. @default the simulator's own URL */
+  uploadUrlBase?: string
 }
 
 export interface SimMessage {
@@ -55,6 +72,10 @@ interface SimSession {
   messages: SimMessage[]
   readOnly: boolean
   expired: boolean
+  /** The conversation is live on the agent side: only Presence Clear (or an agent's disconnect) ends it. */
+  agentSideOpen: boolean
+  /** Presence Clear ended it: the next configure with the token starts a new one. */
+  cleared: boolean
   sent: number[]
   attributes: Record<string, string>[]
 }
@@ -85,6 +106,10 @@ export class GenesysSimulator {
   swallowEchoes = 0
   /** Drop the socket (no close frame) right after storing the next guest text, before its echo. */
   dropAfterNextText = false
+  /** Answer the next N `configureSession` with this error frame (`class:"string"`) instead of a session. */
+  refuseConfigure: { times: number; code: number; body: string } | undefined
+  /** Leave the next N `configureSession` unanswered. */
+  ignoreConfigure = 0
   private held: { token: string; frame: object }[] = []
   private sockets = new Map<string, WebSocket[]>()
   private http: Server
@@ -112,6 +137,10 @@ export class GenesysSimulator {
     const address = this.http.address()
     this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
     return this
+  }
+
+  get vendor(): boolean {
+    return this.options.vendor ?? true
   }
 
   get wsUrl(): string {
@@ -169,6 +198,7 @@ export class GenesysSimulator {
   presence(token: string, type: 'Join' | 'Disconnect', readOnly = false): SimMessage {
     const s = this.session(token)
     if (readOnly) s.readOnly = true
+    if (type === 'Disconnect') s.agentSideOpen = false
     return this.push(token, {
       id: randomUUID(),
       type: 'Event',
@@ -241,8 +271,9 @@ export class GenesysSimulator {
     let token: string | undefined
     const origin = req.headers.origin
     const reply = (frame: object): void => ws.send(JSON.stringify(frame))
+    // Genesys' error frames carry no tracingId (vendor fixtures, frames captured in ovotech#165)
     const error = (code: number, body: string, tracingId?: string): void =>
-      reply({ type: 'response', class: 'string', code, body, ...(tracingId ? { tracingId } : {}) })
+      reply({ type: 'response', class: 'string', code, body, ...(tracingId && !this.vendor ? { tracingId } : {}) })
     ws.on('close', () => {
       if (!token) return
       const list = this.sockets.get(token) ?? []
@@ -258,6 +289,12 @@ export class GenesysSimulator {
       this.requests.push({ action, frame: f, origin, authorization: req.headers.authorization })
       if (action === 'configureSession') {
         if (readString(f, 'deploymentId') !== this.options.deployment.id) return error(400, 'Deployment not found', tracingId)
+        if (this.ignoreConfigure > 0) return void this.ignoreConfigure--
+        const refuse = this.refuseConfigure
+        if (refuse && refuse.times > 0) {
+          refuse.times--
+          return error(refuse.code, refuse.body, tracingId)
+        }
         token = t
         this.attach(t, ws)
         return reply({ type: 'response', class: 'SessionResponse', code: 200, body: this.configure(t, readBoolean(f, 'startNew') === true), ...(tracingId ? { tracingId } : {}) })
@@ -272,8 +309,15 @@ export class GenesysSimulator {
         case 'getJwt':
           return reply({ type: 'response', class: 'JwtResponse', code: 200, body: { jwt: `jwt.${t}`, exp: Math.floor(Date.now() / 1000) + 900 }, ...(tracingId ? { tracingId } : {}) })
         case 'closeSession':
+          // closes connections only: the conversation stays with the agent (SDK: CloseSessionRequest)
           for (const other of this.sockets.get(t) ?? []) if (other !== ws) other.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
-          return reply({ type: 'response', class: 'SessionResponse', code: 200, body: { connected: false, newSession: false }, ...(tracingId ? { tracingId } : {}) })
+          return reply({ type: 'response', class: 'SessionResponse', code: 200, body: { connected: false, newSession: false, readOnly: s.readOnly }, ...(tracingId ? { tracingId } : {}) })
+        case 'deleteAttachment': {
+          const attachmentId = readString(f, 'attachmentId') ?? ''
+          this.uploads.delete(attachmentId)
+          this.uploadMeta.delete(attachmentId)
+          return reply({ type: 'message', class: 'AttachmentDeletedResponse', code: 200, body: { attachmentId } })
+        }
         case 'getAttachment': {
           const attachmentId = readString(f, 'attachmentId') ?? ''
           if (!this.uploads.has(attachmentId)) return reply({ type: 'message', class: 'GenerateUrlError', code: 200, body: { attachmentId, errorCode: 4001, errorMessage: 'not found' }, ...(tracingId ? { tracingId } : {}) })
@@ -286,7 +330,7 @@ export class GenesysSimulator {
           const fileType = readString(f, 'fileType')
           if (!fileName || !fileType || typeof readField(f, 'fileSize') !== 'number') return error(400, 'Request failed.', tracingId)
           this.uploadMeta.set(attachmentId, { fileName, fileType, token: t })
-          return reply({ type: 'response', class: 'PresignedUrlResponse', code: 200, body: { attachmentId, headers: { 'x-amz-tagging': 'sim=1' }, url: `${this.url}/uploads/${attachmentId}` }, ...(tracingId ? { tracingId } : {}) })
+          return reply({ type: 'response', class: 'PresignedUrlResponse', code: 200, body: { attachmentId, headers: { 'x-amz-tagging': 'sim=1' }, url: `${this.options.uploadUrlBase ?? this.url}/uploads/${attachmentId}` }, ...(tracingId ? { tracingId } : {}) })
         }
         default:
           return error(400, 'Request failed.', tracingId)
@@ -308,9 +352,9 @@ export class GenesysSimulator {
 
   private configure(token: string, startNew: boolean): object {
     const existing = this.sessions.get(token)
-    const fresh = !existing || startNew || existing.expired
+    const fresh = !existing || startNew || existing.expired || existing.cleared
     const s: SimSession = fresh
-      ? { token, conversation: (existing?.conversation ?? 0) + 1, messages: [], readOnly: false, expired: false, sent: [], attributes: [] }
+      ? { token, conversation: (existing?.conversation ?? 0) + 1, messages: [], readOnly: false, expired: false, agentSideOpen: true, cleared: false, sent: [], attributes: [] }
       : existing
     this.sessions.set(token, s)
     const d = this.options.deployment
@@ -348,7 +392,7 @@ export class GenesysSimulator {
         class: 'TooManyRequestsErrorMessage',
         code: 429,
         body: { retryAfter: this.options.retryAfter ?? 1, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
-        ...(tracingId ? { tracingId } : {}),
+        ...(tracingId && !this.vendor ? { tracingId } : {}),
       })
     }
     s.sent.push(now)
@@ -365,13 +409,25 @@ export class GenesysSimulator {
       const ev = asObject(Array.isArray(events) ? events[0] : undefined)
       const eventType = ev && readString(ev, 'eventType')
       const presence = ev && readString(asObject(readField(ev, 'presence')) ?? {}, 'type')
-      if (eventType === 'Typing' && this.options.deployment.showUserTyping === false)
-        return error(403, 'Turn on the Feature Toggle or fix the configuration.', tracingId)
+      const typingShown = this.vendor ? this.options.deployment.showUserTyping === true : this.options.deployment.showUserTyping !== false
+      if (eventType === 'Typing') {
+        const answer = (): void =>
+          !typingShown || this.options.refuseTyping
+            ? error(403, 'Turn on the Feature Toggle or fix the configuration.', tracingId)
+            : reply(this.envelope({ id: randomUUID(), type: 'Event', direction: 'Inbound', channel: { time: this.tick() }, events: ev ? [ev] : [] }, tracingId))
+        if (this.options.typingAnswerDelayMs) setTimeout(answer, this.options.typingAnswerDelayMs)
+        else answer()
+        return
+      }
       if (presence === 'Clear') {
         if (!this.options.deployment.clearEnabled) return error(403, 'Presence events Conversation Clear are not supported', tracingId)
-        reply({ type: 'message', class: 'SessionClearedEvent', code: 200, body: {} })
+        if (this.vendor) reply({ type: 'response', class: 'string', code: 200, body: 'Conversation cleared' })
         s.messages = []
-        for (const other of this.sockets.get(s.token) ?? []) other.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
+        s.agentSideOpen = false
+        s.cleared = true
+        const all = this.sockets.get(s.token) ?? []
+        for (const x of all) x.send(JSON.stringify({ type: 'message', class: 'SessionClearedEvent', code: 200, body: {} }))
+        for (const x of all) if (this.vendor || x !== ws) x.send(JSON.stringify({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} }))
         return
       }
       return reply(this.envelope({ id: randomUUID(), type: 'Event', direction: 'Inbound', channel: { time: this.tick() }, events: ev ? [ev] : [] }, tracingId))
@@ -421,6 +477,12 @@ export class GenesysSimulator {
     if (config && req.method === 'GET') {
       const d = this.options.deployment
       if (config[1] !== d.id) return json(404, { message: 'not found' })
+      const typingFlags = this.vendor
+        ? {
+            ...(d.showUserTyping === undefined ? {} : { showUserTypingIndicator: d.showUserTyping }),
+            ...(d.showAgentTyping === undefined ? {} : { showAgentTypingIndicator: d.showAgentTyping }),
+          }
+        : { showUserTypingIndicator: d.showUserTyping ?? true, showAgentTypingIndicator: d.showAgentTyping ?? true }
       return json(200, {
         id: d.id,
         version: '1',
@@ -431,14 +493,14 @@ export class GenesysSimulator {
           apps: {
             conversations: {
               messagingEndpoint: this.wsUrl,
-              showUserTypingIndicator: d.showUserTyping ?? true,
-              showAgentTypingIndicator: true,
+              ...typingFlags,
               autoStart: { enabled: d.autoStart ?? false },
               conversationDisconnect: { enabled: true, type: d.disconnectType ?? 'ReadOnly' },
               conversationClear: { enabled: d.clearEnabled ?? false },
             },
           },
-          fileUpload: { modes: [{ fileTypes: ['image/png', 'image/jpeg'], maxFileSizeKB: 10240 }] },
+          // newer deployments: the limits come with each SessionResponse (allowedMedia), modes stay empty
+          fileUpload: this.vendor ? { enableAttachments: true, modes: [] } : { modes: [{ fileTypes: ['image/png', 'image/jpeg'], maxFileSizeKB: 10240 }] },
         },
       })
     }

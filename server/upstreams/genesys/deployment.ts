@@ -8,6 +8,7 @@
 import type { GenesysConfig } from '../../config'
 import { asObject, readBoolean, readField, readString, type Fields } from '../../../src/protocol/read'
 import { httpUrl } from './frames'
+import { onRegion } from './hosts'
 
 export interface DeploymentSettings {
   status: string
@@ -18,7 +19,11 @@ export interface DeploymentSettings {
   autoStart: boolean
   disconnect: { enabled: boolean; type: 'Send' | 'ReadOnly' }
   clearEnabled: boolean
-  attachments: { enabled: boolean; modes: { fileTypes: string[]; maxFileSizeKB?: number }[] }
+  /**
+   * With `fileUpload.enableAttachments` present the limits are the session's (`SessionResponse.allowedMedia`,
+   * `blockedExtensions`); `modes` is the fallback of older deployments (Genesys' SDK does the same).
+   */
+  attachments: { enabled: boolean; limitsFrom: 'session' | 'modes'; modes: { fileTypes: string[]; maxFileSizeKB?: number }[] }
 }
 
 export class DeploymentError extends Error {
@@ -58,6 +63,13 @@ export async function fetchDeployment(g: GenesysConfig, fetchImpl: typeof fetch 
   const o = asObject(json)
   if (!o) throw new DeploymentError(`${url} did not return a deployment configuration.`)
   const settings = parseDeployment(o)
+  // an endpoint that an explicit setting replaces is never used, so it needs no check
+  if (settings.apiEndpoint && !g.hostsOverridden.api && !onRegion(settings.apiEndpoint, g.region, 'https:'))
+    throw new DeploymentError(`${url} names apiEndpoint ${settings.apiEndpoint}, which is not https on ${g.region}; check GENESYS_REGION (or set GENESYS_API_URL).`)
+  if (settings.messagingEndpoint && !g.hostsOverridden.webMessaging && !onRegion(settings.messagingEndpoint, g.region, 'wss:'))
+    throw new DeploymentError(
+      `${url} names messagingEndpoint ${settings.messagingEndpoint}, which is not wss on ${g.region}; check GENESYS_REGION (or set GENESYS_WEBMESSAGING_URL).`,
+    )
   if (settings.status !== 'Active')
     throw new DeploymentError(`The Messenger deployment "${g.deploymentId}" is ${settings.status || 'not active'}; activate it in Genesys Cloud.`)
   return settings
@@ -80,16 +92,19 @@ export function parseDeployment(o: Fields): DeploymentSettings {
   })
   const settings: DeploymentSettings = {
     status: readString(o, 'status', 50) ?? '',
-    // the SDK's defaults when a flag is absent (PROTOCOL.md §3.15)
-    showAgentTyping: readBoolean(conversations, 'showAgentTypingIndicator') ?? true,
-    showUserTyping: readBoolean(conversations, 'showUserTypingIndicator') ?? true,
+    // absent means false, as in the SDK's DeploymentConfig (PROTOCOL.md §3.15)
+    showAgentTyping: readBoolean(conversations, 'showAgentTypingIndicator') ?? false,
+    showUserTyping: readBoolean(conversations, 'showUserTypingIndicator') ?? false,
     autoStart: readBoolean(obj(conversations, 'autoStart'), 'enabled') ?? false,
     disconnect: {
       enabled: readBoolean(disconnect, 'enabled') ?? false,
       type: readString(disconnect, 'type', 20) === 'ReadOnly' ? 'ReadOnly' : 'Send',
     },
     clearEnabled: readBoolean(obj(conversations, 'conversationClear'), 'enabled') ?? false,
-    attachments: { enabled: readBoolean(fileUpload, 'enableAttachments') ?? modes.length > 0, modes },
+    attachments: (() => {
+      const enable = readBoolean(fileUpload, 'enableAttachments')
+      return enable === undefined ? { enabled: modes.length > 0, limitsFrom: 'modes' as const, modes } : { enabled: enable, limitsFrom: 'session' as const, modes }
+    })(),
   }
   const api = readString(o, 'apiEndpoint', 500)
   const messaging = readString(conversations, 'messagingEndpoint', 500)

@@ -73,7 +73,9 @@ export type GenesysFrame =
   | { class: 'TooManyRequests'; tracingId?: string; code: number; retryAfterSeconds: number; errorMessage: string }
   | { class: 'SessionExpiredEvent' | 'SessionClearedEvent' | 'LogoutEvent' }
   | { class: 'ConnectionClosedEvent'; reason?: string }
-  /** `class:"string"` with a non-200 code, or `class:"Error"`: a refused request (§3.7). */
+  /** `class:"string"` with code 200: a plain success answer (Genesys answers Presence Clear with one). */
+  | { class: 'Ack'; tracingId?: string; message: string }
+  /** `class:"string"` with a non-200 code, or `class:"Error"`: a refused request (§3.7). Genesys sends no tracingId on these. */
   | { class: 'Error'; tracingId?: string; code: number; message: string }
   /** A class this connector does not act on (GetConfigurationResponse, ResumeTokenResponse, a new one). */
   | { class: 'Unknown'; name: string }
@@ -98,6 +100,7 @@ export function parseGenesysFrame(text: string): ParsedGenesys {
   if (cls === 'string' || cls === 'Error') {
     const message = typeof rawBody === 'string' ? rawBody : (readString(body, 'errorMessage') ?? readString(body, 'message') ?? '')
     const errorCode = readNumber(body, 'errorCode')
+    if (code === 200 && !errorCode) return { ok: true, frame: withTracing({ class: 'Ack' as const, message: message.slice(0, 1000) }) }
     return { ok: true, frame: withTracing({ class: 'Error' as const, code: code === 200 && errorCode ? errorCode : code, message: message.slice(0, 1000) }) }
   }
   if (code !== 200 && cls !== 'TooManyRequestsErrorMessage')

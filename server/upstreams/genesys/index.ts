@@ -4,14 +4,15 @@
  * conversation, its token generated here and kept in the conversation record, never sent to the browser.
  * No OAuth credentials of any kind are needed or used (PROTOCOL.md §5).
  */
-import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config, GenesysConfig } from '../../config'
 import type { Leases } from '../../leases'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
 import { createWatchers } from '../watchers'
+import { decodeCredential, encodeCredential, newCredential, type SessionCredential } from './credential'
 import { endpoints, fetchDeployment, type DeploymentSettings } from './deployment'
+import type { SessionInfo } from './frames'
 import { GenesysSession, type SessionContext } from './session'
 
 /** How often the deployment's config.json is fetched again. */
@@ -29,7 +30,7 @@ export function createGenesysUpstream(deps: {
   log: FastifyBaseLogger
   fetch?: typeof fetch
   echoTimeoutMs?: number
-  reorderMs?: number
+  sessionTimeoutMs?: number
   idleCloseMs?: number
 }): Upstream {
   const { store, leases, log } = deps
@@ -43,6 +44,8 @@ export function createGenesysUpstream(deps: {
     void leases.release(conversationId)
   })
   let deployment: DeploymentSettings | undefined
+  /** The limits of the last session Genesys configured: they are the deployment's, the same for every session. */
+  let sessionMedia: Pick<SessionInfo, 'allowedMedia' | 'blockedExtensions'> | undefined
   let refresh: ReturnType<typeof setInterval> | undefined
 
   const settings = (): DeploymentSettings => {
@@ -64,11 +67,12 @@ export function createGenesysUpstream(deps: {
     let p = starting.get(c.id)
     if (!p) {
       p = (async () => {
-        let token = (await store.getConversation(c.id))?.upstreamSession
-        if (!token) {
-          token = randomUUID()
-          await store.updateConversation(c.id, { upstreamSession: token })
-        }
+        const stored = (await store.getConversation(c.id))?.upstreamSession
+        const decoded = stored ? decodeCredential(stored) : undefined
+        let credential: SessionCredential
+        if (decoded) credential = decoded.credential
+        else credential = newCredential()
+        if (!decoded || decoded.upgraded) await store.updateConversation(c.id, { upstreamSession: encodeCredential(credential) })
         const ctx: SessionContext = {
           genesys: g,
           deployment: settings,
@@ -84,10 +88,13 @@ export function createGenesysUpstream(deps: {
             if (guest.email) extra.email = guest.email
             return { ...extra, ...guest.attributes }
           },
+          sessionConfigured: (info) => {
+            sessionMedia = info.allowedMedia ? { allowedMedia: info.allowedMedia, blockedExtensions: info.blockedExtensions } : sessionMedia
+          },
           ...(deps.echoTimeoutMs === undefined ? {} : { echoTimeoutMs: deps.echoTimeoutMs }),
-          ...(deps.reorderMs === undefined ? {} : { reorderMs: deps.reorderMs }),
+          ...(deps.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: deps.sessionTimeoutMs }),
         }
-        const session = new GenesysSession(ctx, c.id, token)
+        const session = new GenesysSession(ctx, c.id, credential)
         sessions.set(c.id, session)
         return session
       })().finally(() => starting.delete(c.id))
@@ -132,12 +139,18 @@ export function createGenesysUpstream(deps: {
     },
     attachmentLimits() {
       const { attachments } = settings()
-      if (!attachments.enabled || !attachments.modes.length) return undefined
+      if (!attachments.enabled) return undefined
+      // the BFF takes the file first, so its own upload limit caps what Genesys would take
+      const cap = (kb: number | undefined): number => Math.min(deps.config.limits.maxUploadBytes, kb === undefined ? Infinity : kb * 1024)
+      if (attachments.limitsFrom === 'session') {
+        // the session's allowedMedia decides; before any session was configured, the upload route checks it
+        const media = sessionMedia?.allowedMedia
+        return media ? { maxBytes: cap(media.maxFileSizeKB), types: media.fileTypes } : { maxBytes: cap(undefined), types: ['*/*'] }
+      }
+      if (!attachments.modes.length) return undefined
       const types = [...new Set(attachments.modes.flatMap((m) => m.fileTypes))]
       const sizes = attachments.modes.map((m) => m.maxFileSizeKB).filter((kb): kb is number => kb !== undefined)
-      // the BFF takes the file first, so its own upload limit caps what Genesys would take
-      const maxBytes = Math.min(deps.config.limits.maxUploadBytes, sizes.length ? Math.max(...sizes) * 1024 : Infinity)
-      return { maxBytes, types }
+      return { maxBytes: cap(sizes.length ? Math.max(...sizes) : undefined), types }
     },
     async uploadAttachment(c, file) {
       if (c.status === 'ended') return { ok: false, status: 400, message: 'This conversation has ended.' }
@@ -147,10 +160,15 @@ export function createGenesysUpstream(deps: {
     guestTyping(c, active) {
       sessions.get(c.id)?.typing(active)
     },
+    // only Presence Clear ends a Genesys conversation; closeSession would leave the agent a live one
+    guestCanEnd: () => settings().clearEnabled,
     async endConversation(c) {
-      const session = c.upstreamSession || sessions.has(c.id) ? await sessionFor(c).catch(notHeld) : undefined
+      if (!c.upstreamSession && !sessions.has(c.id)) return
+      const session = await sessionFor(c).catch(notHeld)
+      if (!session) return 'kept'
+      const outcome = await session.end()
+      if (outcome === 'kept') return outcome
       sessions.delete(c.id)
-      await session?.end()
       await leases.release(c.id)
     },
     ready: () => deployment !== undefined,

@@ -39,7 +39,8 @@ function mapEvent(m: StructuredMessage, e: StructuredMessage['events'][number], 
     case 'Typing':
       return withAuthor({ kind: 'typing', active: e.on, durationMs: e.durationMs ?? DEFAULT_TYPING_MS })
     case 'Presence':
-      if (e.presence === 'Join') return withAuthor({ kind: 'event', event: 'agent-joined' })
+      // Genesys' SDK reads a Join as the acknowledgement of an auto-start (Event.ConversationAutostart), not as an agent
+      if (e.presence === 'Join') return { kind: 'ignored', reason: 'presence Join (auto-start acknowledged)' }
       if (e.presence === 'Disconnect') return m.metadata.readOnly === 'true' ? { kind: 'read-only' } : withAuthor({ kind: 'event', event: 'agent-left' })
       return { kind: 'ignored', reason: `presence ${e.presence}` }
     default:

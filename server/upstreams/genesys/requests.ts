@@ -7,15 +7,20 @@ import { HEALTH_CHECK_ID } from './frames'
 
 export type Attributes = Record<string, string>
 
-type Request = Record<string, unknown> & { action: string; token: string }
+export type Request = Record<string, unknown> & { action: string; token: string }
 
-export const configureSession = (token: string, deploymentId: string, startNew: boolean, tracingId: string): Request => ({
+/**
+ * `customerId` is the Journey customer id. Genesys' SDK puts the session token there; Parley sends a
+ * separate random id kept with the session, because the token is a credential and journey data is read
+ * by far more people and systems than the session itself.
+ */
+export const configureSession = (token: string, deploymentId: string, startNew: boolean, tracingId: string, customerId: string): Request => ({
   action: 'configureSession',
   token,
   deploymentId,
   startNew,
   tracingId,
-  journeyContext: { customer: { id: token, idType: 'cookie' }, customerSession: { id: '', type: 'web' } },
+  journeyContext: { customer: { id: customerId, idType: 'cookie' }, customerSession: { id: '', type: 'web' } },
 })
 
 const withAttributes = (message: Record<string, unknown>, attributes: Attributes | undefined): Record<string, unknown> =>
@@ -32,11 +37,11 @@ export const onMessageText = (token: string, tracingId: string, text: string, at
   message: withAttributes({ type: 'Text', text, metadata: { customMessageId: tracingId } }, attributes),
 })
 
-/** An answer to a quick reply (or a time slot: `kind` DatePicker). */
+/** An answer to a quick reply (or a time slot: `kind` DatePicker); `originatingMessageId` is the Genesys id of the offer. */
 export const onMessageButtonResponse = (
   token: string,
   tracingId: string,
-  reply: { text: string; payload: string; kind: 'QuickReply' | 'DatePicker' | 'Button' },
+  reply: { text: string; payload: string; kind: 'QuickReply' | 'DatePicker' | 'Button'; originatingMessageId?: string },
 ): Request => ({
   action: 'onMessage',
   token,
@@ -45,7 +50,17 @@ export const onMessageButtonResponse = (
     type: reply.kind === 'Button' ? 'Structured' : 'Text',
     text: reply.kind === 'Button' ? reply.text : '',
     metadata: { customMessageId: tracingId },
-    content: [{ contentType: 'ButtonResponse', buttonResponse: { text: reply.text, payload: reply.payload, type: reply.kind } }],
+    content: [
+      {
+        contentType: 'ButtonResponse',
+        buttonResponse: {
+          text: reply.text,
+          payload: reply.payload,
+          type: reply.kind,
+          ...(reply.originatingMessageId ? { originatingMessageId: reply.originatingMessageId } : {}),
+        },
+      },
+    ],
   },
 })
 
@@ -104,6 +119,9 @@ export function fitAttributes(attributes: Attributes, maxBytes: number | undefin
   }
   return { kept, dropped }
 }
+
+/** A file uploaded but not sent, which the guest removed (PROTOCOL.md §3.14 step 6). */
+export const deleteAttachment = (token: string, tracingId: string, attachmentId: string): Request => ({ action: 'deleteAttachment', token, tracingId, attachmentId })
 
 /** A fresh download URL for a file (PROTOCOL.md §3.4): answered with a PresignedUrlResponse with empty headers. */
 export const getAttachment = (token: string, tracingId: string, attachmentId: string): Request => ({ action: 'getAttachment', token, tracingId, attachmentId })

@@ -1,23 +1,27 @@
 /**
  * @module server/upstreams/genesys/session
- * One guest's Genesys Web Messaging session: the upstream socket, its configure handshake, the send queue
- * (one message in flight, paced to the Genesys rate, 429 honoured), keep-alive, reconnect with the same
- * token and the history fill afterwards. The session token is the BFF's; it never reaches the browser.
+ * One guest's Genesys Web Messaging session, as one lifecycle (`Phase`): opening and configuring the
+ * session, reconnecting with the same token, the history fill after a gap, health checks, typing, files,
+ * and the end of the conversation. The wire is `link`, the guest's messages wait in `send-queue`, what comes
+ * in goes through `inbound`. The session token is the BFF's; it never reaches the browser.
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
-import WebSocket from 'ws'
-import { typeAllowed, type Author, type FrameErrorCode, type Reply, type RichContent } from '../../../src/protocol'
+import { typeAllowed, type Reply } from '../../../src/protocol'
 import type { GenesysConfig } from '../../config'
-import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
+import { appendMessage, endConversation } from '../../conversations'
 import type { ConversationStore } from '../../stores/types'
 import type { GuestDraft, GuestSendOutcome, UploadResult } from '../types'
+import type { SessionCredential } from './credential'
 import type { DeploymentSettings } from './deployment'
-import { HEALTH_CHECK_ID, parseGenesysFrame, type GenesysFrame, type SessionInfo, type StructuredMessage } from './frames'
-import { fetchMissed, inTimeOrder } from './history'
-import { mapStructuredMessage } from './map'
-import { rawText } from '../../raw-data'
+import { HEALTH_CHECK_ID, type GenesysFrame, type SessionInfo, type StructuredMessage } from './frames'
+import { fetchMissed } from './history'
+import { transferUrlAllowed } from './hosts'
+import { Inbound } from './inbound'
+import { GenesysLink, type Refusal } from './link'
+import { configureRefusal } from './refusal'
 import * as req from './requests'
+import { SendQueue, type PendingSend } from './send-queue'
 
 export interface SessionContext {
   genesys: GenesysConfig
@@ -28,98 +32,124 @@ export interface SessionContext {
   fetch: typeof fetch
   /** Guest attributes sent once per session as custom attributes. */
   attributes(): Promise<req.Attributes>
+  /** Each configured session's limits (the upstream answers the widget's availability with them). */
+  sessionConfigured?(info: SessionInfo): void
   /** How long a sent message may wait for its echo before the socket is presumed dead. @default 30 s */
   echoTimeoutMs?: number
-  /** How long echoes and replies are held to be put in `channel.time` order. @default 300 ms */
-  reorderMs?: number
+  /** How long `configureSession` may wait for its SessionResponse. @default 10 s */
+  sessionTimeoutMs?: number
 }
+
+/** Where the session is; every piece of state that only exists in one phase lives in that phase. */
+type Phase =
+  | { is: 'idle' }
+  /** Socket opening or `configureSession` outstanding. `lostSince`: the first drop of a run of reconnects. */
+  | { is: 'connecting'; attempt: number; lostSince?: number; afterExpiry: boolean }
+  | { is: 'ready'; info: SessionInfo; filling: boolean }
+  /** The agent disconnected it read-only (or 409, or a Clear from elsewhere): no more guest messages. */
+  | { is: 'read-only' }
+  /** Waiting to reconnect after a drop or a refused configure. */
+  | { is: 'waiting'; attempt: number; lostSince?: number; timer: ReturnType<typeof setTimeout> }
+  /** Given up until the guest acts again (their messages stay in their outbox). */
+  | { is: 'detached' }
+  /** Genesys refused the session in a way only the admin can fix. */
+  | { is: 'refused' }
+  /** Presence Clear outstanding. */
+  | { is: 'ending' }
+  | { is: 'closed' }
 
 /** Genesys' ButtonResponse type for each kind of guest reply. */
 const REPLY_KINDS = { 'quick-reply': 'QuickReply', button: 'Button', 'date-picker': 'DatePicker' } as const satisfies Record<Reply['kind'], string>
 
-interface PendingSend {
-  clientMessageId: string
-  text: string
-  author: Author
-  attachments?: string[]
-  reply?: Reply
-  order: number
-  attempts: number
-  /** Sent at least once: Genesys may have it even if no echo came. */
-  uncertain: boolean
-  resolve: (outcome: GuestSendOutcome) => void
-  outcome: Promise<GuestSendOutcome>
-}
-
-interface Incoming {
-  m: StructuredMessage
-  tracingId?: string
-  /** From a history page: replayed state, so typing is not shown. */
-  fromHistory?: boolean
-}
-
-interface Waiter {
-  match: (f: GenesysFrame) => boolean
-  resolve: (f: GenesysFrame) => void
-  reject: (err: Error) => void
-  timer: ReturnType<typeof setTimeout>
-}
-
 const MAX_QUEUE = 50
-const MAX_ATTEMPTS = 3
+/** Genesys' SDK sends typing at most once per 5 s (UserTypingProvider). */
 const TYPING_EVERY_MS = 5000
-const HEALTH_EVERY_MS = 30_000
-const HEALTH_TIMEOUT_MS = 10_000
-/** The server-side error codes after which a resend cannot help (PROTOCOL.md §3.7). */
-const REFUSED = new Set([400, 401, 403, 4000, 4017, 4020])
+const ANSWER_MS = 10_000
+/** A history JWT is fetched again this long before its `exp`. */
+const JWT_MARGIN_MS = 60_000
 
 let counter = 0
 const tracing = (kind: string): string => `${kind}-${(++counter).toString(36)}`
 
+const isEcho =
+  (id: string) =>
+  (f: GenesysFrame): boolean =>
+    f.class === 'StructuredMessage' && f.body.direction === 'Inbound' && (f.tracingId === id || f.body.metadata.customMessageId === id)
+
 export class GenesysSession {
-  private ws: WebSocket | undefined
-  private state: 'idle' | 'connecting' | 'ready' | 'backoff' | 'detached' | 'closed' = 'idle'
+  private phase: Phase = { is: 'idle' }
+  private link: GenesysLink | undefined
+  private readonly queue: SendQueue
+  private readonly inbound: Inbound
+  /** The last session Genesys configured (its limits hold for uploads until the next one). */
   private info: SessionInfo | undefined
-  private readOnly = false
-  private queue: PendingSend[] = []
-  private inFlight: PendingSend | undefined
-  private order = 0
-  private nextSendAt = 0
-  private pausedUntil = 0
-  private filling = false
-  private expired = false
-  private attributesSent = false
-  private attributesDropped = false
+  /** Genesys refused our typing (403): the deployment does not take it, whatever config.json says. */
+  private typingOff = false
   private typingAt = 0
-  private typingDisabled = false
   private lastHealth = 0
-  private dropSince: number | undefined
-  private closing = false
-  private waiters = new Set<Waiter>()
-  private reorder: Incoming[] = []
-  private timers: Partial<Record<'pump' | 'echo' | 'reconnect' | 'ping' | 'reorder' | 'health' | 'typing', ReturnType<typeof setTimeout>>> = {}
+  private healthTimer: ReturnType<typeof setTimeout> | undefined
+  private jwt: { value: string; expMs: number } | undefined
+  private configured = new Set<(ok: boolean) => void>()
 
   constructor(
     private readonly ctx: SessionContext,
     readonly conversationId: string,
-    private readonly token: string,
-  ) {}
+    private readonly credential: SessionCredential,
+    /** The first configure starts a new conversation on this token (a new chat after read-only). */
+    private startNew = false,
+  ) {
+    this.queue = new SendQueue({
+      intervalMs: Math.ceil(1000 / ctx.genesys.messageRate),
+      canSend: () => this.phase.is === 'ready' && !this.phase.filling && this.link?.isOpen === true,
+      transmit: (item, attributes) => this.transmit(item, attributes),
+      attributes: () => this.customAttributes(),
+      expired: () => this.expired(),
+      readOnly: () => void this.onReadOnly(),
+      noAnswer: () => this.link?.terminate(),
+      log: ctx.log,
+    })
+    this.inbound = new Inbound({
+      store: ctx.store,
+      conversationId,
+      log: ctx.log,
+      reorderMs: ctx.genesys.reorderMs,
+      showAgentTyping: () => ctx.deployment().showAgentTyping,
+      confirm: (cmid, text) => this.queue.confirm(cmid, text),
+      delivered: () => this.queue.pump(),
+      readOnly: () => this.onReadOnly(),
+    })
+  }
+
+  /** Where the session is (for tests and logs). */
+  get state(): Phase['is'] {
+    return this.phase.is
+  }
+
+  /** The phase now, read without narrowing (it changes across awaits). */
+  private currently(is: Phase['is']): boolean {
+    return this.phase.is === is
+  }
 
   /** Open the socket unless it is open or on its way (a detached session comes back on guest activity). */
   connect(): void {
-    // backoff: the reconnect timer opens it
-    if (this.state === 'idle' || this.state === 'detached') this.open()
+    if (this.phase.is === 'idle' || this.phase.is === 'detached') this.openLink(1)
   }
 
-  /** Send a guest text; resolves when Genesys echoes it (and it is appended) or refuses it. */
+  /** Send a guest message; resolves when Genesys echoes it (and it is appended) or refuses it. */
   async send(draft: GuestDraft): Promise<GuestSendOutcome> {
-    const { store } = this.ctx
-    const known = await store.findByKey(this.conversationId, draft.clientMessageId)
+    const known = await this.ctx.store.findByKey(this.conversationId, draft.clientMessageId)
     if (known?.type === 'message') return { ok: true, entry: known, duplicate: true }
-    const pending = this.inFlight?.clientMessageId === draft.clientMessageId ? this.inFlight : this.queue.find((p) => p.clientMessageId === draft.clientMessageId)
+    const pending = this.queue.find(draft.clientMessageId)
     if (pending) return pending.outcome
-    if (this.state === 'closed') return { ok: false, code: 'upstream_unavailable', message: 'The contact centre connection closed; retrying.', retryAfterMs: 2000 }
-    if (this.readOnly) return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
+    switch (this.phase.is) {
+      case 'closed':
+      case 'ending':
+        return { ok: false, code: 'upstream_unavailable', message: 'The contact centre connection closed; retrying.', retryAfterMs: 2000 }
+      case 'refused':
+        return { ok: false, code: 'upstream_error', message: 'The contact centre cannot take this chat; the site has been told.' }
+      case 'read-only':
+        return { ok: false, code: 'conversation_ended', message: 'This conversation has ended.' }
+    }
     const bytes = Buffer.byteLength(draft.text)
     if (bytes > this.ctx.genesys.maxMessageBytes)
       return {
@@ -127,44 +157,42 @@ export class GenesysSession {
         code: 'message_too_long',
         message: `The contact centre takes messages of up to ${this.ctx.genesys.maxMessageBytes} bytes; this one has ${bytes}.`,
       }
-    if (this.queue.length >= MAX_QUEUE)
-      return { ok: false, code: 'rate_limited', message: 'Messages are being sent slowly; trying again shortly.', retryAfterMs: 2000 }
-    let resolve!: (outcome: GuestSendOutcome) => void
-    const outcome = new Promise<GuestSendOutcome>((r) => (resolve = r))
-    const item: PendingSend = { ...draft, order: ++this.order, attempts: 0, uncertain: false, resolve, outcome }
-    this.queue.push(item)
+    if (this.queue.length >= MAX_QUEUE) return { ok: false, code: 'rate_limited', message: 'Messages are being sent slowly; trying again shortly.', retryAfterMs: 2000 }
+    const item = this.queue.add(draft)
     this.connect()
-    this.pump()
-    return outcome
+    return item.outcome
   }
 
   /**
-   * A guest file (PROTOCOL.md §3.14): checked against `allowedMedia` and `blockedExtensions`, then
-   * `onAttachment` → presigned PUT → `UploadSuccessEvent`. The id it resolves with goes in the next send.
+   * A guest file (PROTOCOL.md §3.14): checked against the session's `allowedMedia` and `blockedExtensions`,
+   * then `onAttachment` → presigned PUT → `UploadSuccessEvent`. The id it resolves with goes in the next send.
    */
   async upload(file: { name: string; type: string; bytes: Buffer }): Promise<UploadResult> {
-    if (this.state === 'closed' || this.readOnly) return { ok: false, status: 400, message: 'This conversation has ended.' }
-    if (this.state !== 'ready') {
-      this.connect()
-      const ok = await this.waitFor((f) => f.class === 'SessionResponse', 10_000).then(() => true, () => false)
-      if (!ok) return { ok: false, status: 503, message: 'The contact centre is unreachable; try again.' }
-    }
+    if (this.phase.is === 'read-only' || this.phase.is === 'closed') return { ok: false, status: 400, message: 'This conversation has ended.' }
+    const link = await this.configuredLink()
+    if (!link) return { ok: false, status: 503, message: 'The contact centre is unreachable; try again.' }
     const media = this.info?.allowedMedia
     const lower = file.name.toLowerCase()
-    if (this.info?.blockedExtensions.some((ext) => lower.endsWith(ext.toLowerCase())))
-      return { ok: false, status: 415, message: 'Files of this kind are not accepted.' }
-    if (media && !typeAllowed(file.type, media.fileTypes))
-      return { ok: false, status: 415, message: `Files of type ${file.type} are not accepted.` }
+    if (this.info?.blockedExtensions.some((ext) => lower.endsWith(ext.toLowerCase()))) return { ok: false, status: 415, message: 'Files of this kind are not accepted.' }
+    if (media && !typeAllowed(file.type, media.fileTypes)) return { ok: false, status: 415, message: `Files of type ${file.type} are not accepted.` }
     if (media?.maxFileSizeKB !== undefined && file.bytes.length > media.maxFileSizeKB * 1024)
       return { ok: false, status: 413, message: `Files are limited to ${media.maxFileSizeKB} KB.` }
     const attachmentId = randomUUID()
     const forThis = (f: GenesysFrame): boolean => 'attachmentId' in f && f.attachmentId === attachmentId
-    const id = tracing('upload')
-    this.write(req.onAttachment(this.token, id, { attachmentId, fileName: file.name, fileType: file.type, fileSize: file.bytes.length }))
+    const answer = await link.request(
+      req.onAttachment(this.credential.token, tracing('upload'), { attachmentId, fileName: file.name, fileType: file.type, fileSize: file.bytes.length }),
+      (f) => forThis(f) && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'),
+      15_000,
+    )
+    if (!answer.ok) return { ok: false, status: 502, message: 'The upload did not start; try again.' }
+    const presigned = answer.frame
+    if (presigned.class !== 'PresignedUrlResponse') return { ok: false, status: 415, message: 'The contact centre refused the file.' }
+    if (!transferUrlAllowed(this.ctx.genesys, presigned.url)) {
+      this.ctx.log.warn({ host: hostOf(presigned.url) }, 'Genesys named an upload URL outside its region; the file is not sent there')
+      return { ok: false, status: 502, message: 'The contact centre gave an upload address Parley does not trust.' }
+    }
+    const scanned = link.waitFor((f) => forThis(f) && (f.class === 'UploadSuccessEvent' || f.class === 'UploadFailureEvent'), 60_000)
     try {
-      const presigned = await this.waitFor((f) => forThis(f) && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'), 15_000, id)
-      if (presigned.class !== 'PresignedUrlResponse') return { ok: false, status: 415, message: 'The contact centre refused the file.' }
-      const scanned = this.waitFor((f) => forThis(f) && (f.class === 'UploadSuccessEvent' || f.class === 'UploadFailureEvent'), 60_000)
       const put = await this.ctx.fetch(presigned.url, {
         method: 'PUT',
         headers: { ...presigned.headers, 'content-type': file.type },
@@ -172,38 +200,60 @@ export class GenesysSession {
         signal: AbortSignal.timeout(60_000),
       })
       if (!put.ok) return { ok: false, status: 502, message: `The upload failed (${put.status}).` }
-      const result = await scanned
-      return result.class === 'UploadSuccessEvent' ? { ok: true, attachmentId } : { ok: false, status: 415, message: 'The contact centre rejected the file.' }
     } catch (err) {
       this.ctx.log.warn({ err }, 'Genesys upload failed')
       return { ok: false, status: 502, message: 'The upload did not complete; try again.' }
     }
+    const result = await scanned
+    if (!result) return { ok: false, status: 502, message: 'The upload did not complete; try again.' }
+    return result.class === 'UploadSuccessEvent' ? { ok: true, attachmentId } : { ok: false, status: 415, message: 'The contact centre rejected the file.' }
+  }
+
+  /** The guest removed a file they uploaded but did not send: `deleteAttachment` (PROTOCOL.md §3.14 step 6). */
+  async deleteAttachment(attachmentId: string): Promise<boolean> {
+    const link = await this.configuredLink()
+    if (!link) return false
+    const answer = await link.request(
+      req.deleteAttachment(this.credential.token, tracing('delete'), attachmentId),
+      (f) => f.class === 'AttachmentDeletedResponse' && f.attachmentId === attachmentId,
+      ANSWER_MS,
+    )
+    return answer.ok
   }
 
   /** A fresh download URL for a file of this session (Genesys' URLs expire): `getAttachment` → PresignedUrlResponse. */
   async downloadUrl(attachmentId: string): Promise<string | undefined> {
-    if (this.state === 'closed') return undefined
-    if (this.state !== 'ready') {
-      this.connect()
-      const ok = await this.waitFor((f) => f.class === 'SessionResponse', 10_000).then(() => true, () => false)
-      if (!ok) return undefined
-    }
-    const id = tracing('download')
-    this.write(req.getAttachment(this.token, id, attachmentId))
-    const answer = await this.waitFor((f) => 'attachmentId' in f && f.attachmentId === attachmentId && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'), 10_000, id).catch(
-      () => undefined,
+    const link = await this.configuredLink()
+    if (!link) return undefined
+    const answer = await link.request(
+      req.getAttachment(this.credential.token, tracing('download'), attachmentId),
+      (f) => 'attachmentId' in f && f.attachmentId === attachmentId && (f.class === 'PresignedUrlResponse' || f.class === 'GenerateUrlError'),
+      ANSWER_MS,
     )
-    return answer?.class === 'PresignedUrlResponse' ? answer.url : undefined
+    if (!answer.ok || answer.frame.class !== 'PresignedUrlResponse') return undefined
+    if (transferUrlAllowed(this.ctx.genesys, answer.frame.url)) return answer.frame.url
+    this.ctx.log.warn({ host: hostOf(answer.frame.url) }, 'Genesys named a download URL outside its region; not followed')
+    return undefined
   }
 
-  /** Guest typing: at most one event per 5 s, only when the deployment shows it and nothing else waits. */
+  /**
+   * Guest typing, as Genesys' SDK sends it: only when the deployment shows user typing (absent means no),
+   * at most once per 5 s, and only while nothing else is outstanding. A 403 switches it off for the session.
+   */
   typing(active: boolean): void {
     const now = Date.now()
-    if (!active || this.typingDisabled || !this.ctx.deployment().showUserTyping) return
-    if (this.state !== 'ready' || this.inFlight || this.queue.length || now - this.typingAt < TYPING_EVERY_MS || now < this.nextSendAt) return
+    const link = this.link
+    if (!active || this.typingOff || !this.ctx.deployment().showUserTyping) return
+    if (this.phase.is !== 'ready' || !link?.idle || this.queue.busy || now - this.typingAt < TYPING_EVERY_MS) return
     this.typingAt = now
-    this.nextSendAt = now + this.sendInterval()
-    this.write(req.typingOn(this.token, tracing('typing')))
+    this.queue.takeSlot()
+    const id = tracing('typing')
+    void link.request(req.typingOn(this.credential.token, id), (f) => f.class === 'StructuredMessage' && f.tracingId === id, TYPING_EVERY_MS).then((answer) => {
+      if (!answer.ok && 'refused' in answer && answer.refused.code === 403) {
+        this.typingOff = true
+        this.ctx.log.info('Genesys refused guest typing (403); not sending it for this session')
+      }
+    })
   }
 
   /** A guest socket connected: be live, and check the session's health if that is due. */
@@ -212,192 +262,131 @@ export class GenesysSession {
     this.healthCheck()
   }
 
-  /** The guest ends the chat: Presence Clear where the deployment allows it, else closeSession. */
-  async end(): Promise<void> {
-    const fail = (err: unknown): void => this.ctx.log.warn({ err }, 'Genesys did not confirm the end of the session')
-    if (this.state === 'closed') return
-    try {
-      if (this.state !== 'ready') {
-        this.connect()
-        await this.waitFor((f) => f.class === 'SessionResponse', 10_000)
-      }
-      this.closing = true
-      let cleared = false
-      if (!this.readOnly && this.ctx.deployment().clearEnabled) {
-        const id = tracing('clear')
-        this.write(req.presence(this.token, id, 'Clear'))
-        cleared = await this.waitFor((f) => f.class === 'SessionClearedEvent', 5000, id).then(
-          () => true,
-          () => false,
-        )
-      }
-      if (!cleared) {
-        const id = tracing('close')
-        this.write(req.closeSession(this.token, id))
-        await this.waitFor((f) => (f.class === 'SessionResponse' && !f.body.connected) || f.class === 'ConnectionClosedEvent', 5000, id).catch(fail)
-      }
-    } catch (err) {
-      fail(err)
-    } finally {
+  /**
+   * The guest ends the chat. Only Presence Clear ends a Genesys conversation (`closeSession` closes
+   * connections and leaves the agent a live conversation), so without Clear, or when Genesys does not
+   * confirm it, the conversation is `kept`: it goes on until the agent ends it.
+   */
+  async end(): Promise<'ended' | 'kept'> {
+    if (this.phase.is === 'closed') return 'ended'
+    if (this.phase.is === 'read-only') {
       this.close()
+      return 'ended'
     }
+    if (!this.ctx.deployment().clearEnabled) return 'kept'
+    const link = await this.configuredLink()
+    // configuring may have found the conversation read-only meanwhile
+    if (this.currently('read-only')) {
+      this.close()
+      return 'ended'
+    }
+    if (!link || this.phase.is !== 'ready') return 'kept'
+    const kept = this.phase
+    this.phase = { is: 'ending' }
+    const answer = await link.request(
+      req.presence(this.credential.token, tracing('clear'), 'Clear'),
+      (f) => f.class === 'Ack' || f.class === 'SessionClearedEvent',
+      ANSWER_MS,
+    )
+    if (answer.ok) {
+      this.close()
+      return 'ended'
+    }
+    this.ctx.log.warn({ refused: 'refused' in answer ? answer.refused.code : undefined }, 'Genesys did not clear the conversation; it stays open')
+    if (this.phase.is === 'ending') this.phase = kept
+    return 'kept'
   }
 
   /** Stop everything; pending sends are answered so the guest's outbox resends them later. */
   close(): void {
-    this.state = 'closed'
-    this.shutdownSocket()
-    this.settleAll({ ok: false, code: 'upstream_unavailable', message: 'The contact centre connection closed; retrying.', retryAfterMs: 2000 })
+    if (this.phase.is === 'waiting') clearTimeout(this.phase.timer)
+    this.phase = { is: 'closed' }
+    this.shutdown()
+    this.queue.settleAll({ ok: false, code: 'upstream_unavailable', message: 'The contact centre connection closed; retrying.', retryAfterMs: 2000 })
   }
 
-  // ── socket ────────────────────────────────────────────────────────────────
+  // ── connecting ────────────────────────────────────────────────────────────
 
-  private open(): void {
-    const { socketUrl } = this.ctx.endpoints()
+  private openLink(attempt: number, lostSince?: number): void {
+    this.link?.close()
+    this.phase = lostSince === undefined ? { is: 'connecting', attempt, afterExpiry: false } : { is: 'connecting', attempt, lostSince, afterExpiry: false }
     this.ctx.log.debug({ conversationId: this.conversationId }, 'opening the Genesys socket')
-    this.state = 'connecting'
-    const ws = new WebSocket(socketUrl, { origin: this.ctx.genesys.origin, handshakeTimeout: 10_000, maxPayload: 1024 * 1024 })
-    this.ws = ws
-    let alive = true
-    ws.on('open', () => {
-      ws.send(JSON.stringify(req.configureSession(this.token, this.ctx.genesys.deploymentId, false, tracing('configure'))))
-      this.timers.ping = setInterval(() => {
-        if (!alive) return ws.terminate()
-        alive = false
-        ws.ping()
-      }, this.ctx.genesys.pingMs)
+    const link: GenesysLink = new GenesysLink({
+      url: this.ctx.endpoints().socketUrl,
+      origin: this.ctx.genesys.origin,
+      pingMs: this.ctx.genesys.pingMs,
+      log: this.ctx.log,
+      events: {
+        opened: () => void this.configure(link),
+        frame: (f) => {
+          if (this.link === link) this.onFrame(f)
+        },
+        stray: (r) => this.ctx.log.warn({ code: r.code }, 'Genesys reported an error that answers no request; ignored'),
+        dropped: () => {
+          if (this.link === link) this.onDrop()
+        },
+      },
     })
-    ws.on('pong', () => (alive = true))
-    ws.on('message', (data: WebSocket.RawData, isBinary) => {
-      alive = true
-      if (isBinary) return this.ctx.log.warn('Genesys sent a binary frame; ignored')
-      this.onFrame(rawText(data))
-    })
-    ws.on('unexpected-response', (_request, response) => {
-      // a refused upgrade (403: Origin not on the deployment's allowed domains) is not retried blindly
-      this.ctx.log.error({ status: response.statusCode }, 'Genesys refused the guest socket upgrade; check GENESYS_ORIGIN against the allowed domains')
-      ws.terminate()
-    })
-    ws.on('error', (err) => this.ctx.log.debug({ err }, 'Genesys socket error'))
-    ws.on('close', () => {
-      if (this.ws === ws) this.onDrop()
-    })
+    this.link = link
+    link.open()
   }
 
-  private shutdownSocket(): void {
-    for (const t of Object.values(this.timers)) clearTimeout(t)
-    clearInterval(this.timers.ping)
-    const ws = this.ws
-    this.ws = undefined
-    if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate()
-    for (const w of this.waiters) w.reject(new Error('socket closed'))
-    this.waiters.clear()
-  }
-
-  private onDrop(): void {
-    this.ws = undefined
-    clearInterval(this.timers.ping)
-    clearTimeout(this.timers.echo)
-    for (const w of this.waiters) w.reject(new Error('socket closed'))
-    this.waiters.clear()
-    this.flushReorder()
-    if (this.inFlight) this.requeue(this.inFlight)
-    this.inFlight = undefined
-    if (this.state === 'closed' || this.state === 'detached') return
-    const now = Date.now()
-    this.dropSince ??= now
-    if (now - this.dropSince >= this.ctx.genesys.reconnectForMs) return this.detach('no connection to Genesys for the whole reconnect window')
-    this.state = 'backoff'
-    this.ctx.log.info({ conversationId: this.conversationId }, 'Genesys socket dropped; reconnecting with the same session token')
-    this.timers.reconnect = setTimeout(() => {
-      if (this.state === 'backoff') this.open()
-    }, this.ctx.genesys.reconnectMs)
-  }
-
-  /** Give up until the guest acts again; their messages stay in their outbox and come back. */
-  private detach(reason: string): void {
-    this.ctx.log.warn({ conversationId: this.conversationId, reason }, 'Genesys session detached')
-    this.state = 'detached'
-    this.dropSince = undefined
-    this.shutdownSocket()
-    this.settleAll({ ok: false, code: 'upstream_unavailable', message: 'The contact centre is unreachable; retrying.', retryAfterMs: this.ctx.genesys.reconnectMs })
-  }
-
-  private write(frame: Record<string, unknown>): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame))
-  }
-
-  private waitFor(match: (f: GenesysFrame) => boolean, timeoutMs: number, tracingId?: string): Promise<GenesysFrame> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match: (f) => match(f) || (tracingId !== undefined && f.class === 'Error' && f.tracingId === tracingId),
-        resolve: (f) => (f.class === 'Error' ? reject(new Error(`Genesys answered ${f.code}`)) : resolve(f)),
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter)
-          reject(new Error('timed out'))
-        }, timeoutMs),
-      }
-      this.waiters.add(waiter)
-    })
-  }
-
-  // ── frames from Genesys ───────────────────────────────────────────────────
-
-  private onFrame(text: string): void {
-    const parsed = parseGenesysFrame(text)
-    if (!parsed.ok) return this.ctx.log.warn({ reason: parsed.reason }, 'unreadable Genesys frame dropped')
-    const f = parsed.frame
-    for (const w of this.waiters)
-      if (w.match(f)) {
-        clearTimeout(w.timer)
-        this.waiters.delete(w)
-        w.resolve(f)
-      }
-    switch (f.class) {
-      case 'SessionResponse':
-        return this.onSession(f.body)
-      case 'StructuredMessage':
-        if (f.tracingId === HEALTH_CHECK_ID) return this.onHealthReply(f.body)
-        return this.buffer(f.body, f.tracingId)
-      case 'TooManyRequests':
-        return this.onSendError(f.tracingId, 429, f.retryAfterSeconds * 1000)
-      case 'Error':
-        return this.onError(f)
-      case 'SessionExpiredEvent':
-        return this.onExpired()
-      case 'SessionClearedEvent':
-        if (!this.closing) void this.markEnded()
-        return
-      case 'ConnectionClosedEvent':
-        // another connection took over, the session was closed or cleared: do not reconnect blindly
-        if (!this.closing) this.detach(`Genesys closed the connection${f.reason ? ` (${f.reason})` : ''}`)
-        return
-      case 'JwtResponse':
-      case 'PresignedUrlResponse':
-      case 'UploadSuccessEvent':
-      case 'UploadFailureEvent':
-      case 'GenerateUrlError':
-      case 'AttachmentDeletedResponse':
-        return // answered through waiters
-      case 'LogoutEvent':
-      case 'Unknown':
-        return this.ctx.log.debug({ class: f.class === 'Unknown' ? f.name : f.class }, 'Genesys frame ignored')
+  private async configure(link: GenesysLink): Promise<void> {
+    if (this.phase.is !== 'connecting' || this.link !== link) return
+    const { token, customerId } = this.credential
+    const answer = await link.request(
+      req.configureSession(token, this.ctx.genesys.deploymentId, this.startNew, tracing('configure'), customerId),
+      (f) => f.class === 'SessionResponse',
+      this.ctx.sessionTimeoutMs ?? ANSWER_MS,
+    )
+    if (this.link !== link) return
+    if (answer.ok) {
+      if (answer.frame.class === 'SessionResponse') this.onSession(answer.frame.body)
+      return
     }
+    if ('refused' in answer) return this.onConfigureRefused(answer.refused)
+    if (answer.lost === 'timeout') {
+      this.ctx.log.warn({ conversationId: this.conversationId }, 'Genesys did not answer configureSession in time; reconnecting')
+      link.terminate()
+    }
+  }
+
+  private onConfigureRefused(r: Refusal): void {
+    const attempt = this.phase.is === 'connecting' ? this.phase.attempt : 1
+    const decision = configureRefusal(r.code, r.message, attempt, this.ctx.genesys.reconnectMs)
+    this.shutdown()
+    if (decision.do === 'stop') {
+      this.phase = { is: 'refused' }
+      this.ctx.log.error({ code: r.code }, decision.fix)
+      this.queue.settleAll({ ok: false, code: 'upstream_error', message: 'The contact centre cannot take this chat; the site has been told.' })
+      return this.notifyConfigured(false)
+    }
+    this.ctx.log.warn({ code: r.code, retryInMs: decision.afterMs }, 'Genesys refused configureSession; trying again')
+    // the guest hears it now, and their outbox sends again after the wait
+    this.queue.settleAll({
+      ok: false,
+      code: 'upstream_unavailable',
+      message: `The contact centre refused the chat for now (${r.code}); retrying.`,
+      retryAfterMs: Math.max(1000, decision.afterMs),
+    })
+    this.notifyConfigured(false)
+    this.phase = { is: 'waiting', attempt: attempt + 1, timer: setTimeout(() => this.openLink(attempt + 1), decision.afterMs) }
   }
 
   private onSession(info: SessionInfo): void {
     this.ctx.log.debug({ newSession: info.newSession, readOnly: info.readOnly }, 'Genesys session configured')
     if (!info.connected) return // the answer to closeSession
+    const afterExpiry = this.phase.is === 'connecting' && this.phase.afterExpiry
+    this.startNew = false
     this.info = info
-    this.state = 'ready'
-    this.dropSince = undefined
-    const afterExpiry = this.expired
-    this.expired = false
+    this.ctx.sessionConfigured?.(info)
+    if (info.newSession) this.queue.newSession()
     if (info.readOnly) {
-      void this.onReadOnly()
-      return
+      this.notifyConfigured(true)
+      return void this.onReadOnly()
     }
+    this.phase = { is: 'ready', info, filling: !info.newSession }
+    this.notifyConfigured(true)
     if (info.newSession && this.ctx.deployment().autoStart) void this.autoStart()
     if (afterExpiry && info.newSession)
       void appendMessage(this.ctx.store, this.conversationId, { role: 'system', text: 'The previous conversation expired; this is a new one.' }).catch((err: unknown) =>
@@ -406,303 +395,197 @@ export class GenesysSession {
     this.scheduleHealth()
     // a session we had before (a reconnect, or a restart of the BFF) may have missed messages: fill the gap
     if (!info.newSession) return void this.fill()
-    this.pump()
+    this.queue.resume()
+  }
+
+  /** The link of a configured session, connecting first if needed; undefined when that does not happen in time. */
+  private async configuredLink(): Promise<GenesysLink | undefined> {
+    if ((this.phase.is === 'ready' || this.phase.is === 'read-only') && this.link?.isOpen) return this.link
+    if (this.phase.is === 'closed' || this.phase.is === 'refused' || this.phase.is === 'ending') return undefined
+    if (this.phase.is === 'read-only') this.openLink(1)
+    else this.connect()
+    const ok = await new Promise<boolean>((resolve) => {
+      const done = (value: boolean): void => {
+        clearTimeout(timer)
+        this.configured.delete(done)
+        resolve(value)
+      }
+      const timer = setTimeout(() => done(false), ANSWER_MS)
+      this.configured.add(done)
+    })
+    return ok && this.link?.isOpen ? this.link : undefined
+  }
+
+  private notifyConfigured(ok: boolean): void {
+    for (const done of [...this.configured]) done(ok)
   }
 
   private async autoStart(): Promise<void> {
-    const attributes = await this.customAttributes()
-    this.nextSendAt = Date.now() + this.sendInterval()
-    this.write(req.presence(this.token, tracing('join'), 'Join', attributes))
+    const attributes = await this.queue.takeAttributes()
+    this.queue.takeSlot()
+    const id = tracing('join')
+    // Genesys acknowledges the auto-start with a Presence Join of its own (SDK: Event.ConversationAutostart)
+    const isJoin = (f: GenesysFrame): boolean =>
+      f.class === 'StructuredMessage' && (f.tracingId === id || f.body.events.some((e) => e.kind === 'Presence' && e.presence === 'Join'))
+    const answer = await this.link?.request(req.presence(this.credential.token, id, 'Join', attributes), isJoin, ANSWER_MS)
+    if (answer && !answer.ok && 'refused' in answer) this.ctx.log.warn({ code: answer.refused.code }, 'Genesys refused the auto-start Join')
   }
 
-  private onError(f: Extract<GenesysFrame, { class: 'Error' }>): void {
-    const id = f.tracingId ?? ''
-    if (id.startsWith('configure-')) {
-      if (f.code === 4006 || f.code === 4007) return this.onExpired()
-      return this.detach(`Genesys refused configureSession with ${f.code}`)
+  // ── frames that answer no request ─────────────────────────────────────────
+
+  private onFrame(f: GenesysFrame): void {
+    switch (f.class) {
+      case 'StructuredMessage':
+        if (f.tracingId === HEALTH_CHECK_ID) return this.onHealthReply(f.body)
+        return this.inbound.push(f.body, f.tracingId)
+      case 'SessionExpiredEvent':
+        return this.expired()
+      case 'SessionClearedEvent':
+        // cleared from another device of the guest's: the conversation is over here too
+        if (this.phase.is !== 'ending') void this.onReadOnly()
+        return
+      case 'ConnectionClosedEvent':
+        // another connection took over, or the session was closed elsewhere: do not reconnect blindly
+        if (this.phase.is !== 'ending' && this.phase.is !== 'read-only') this.detach(`Genesys closed the connection${f.reason ? ` (${f.reason})` : ''}`)
+        return
+      case 'LogoutEvent':
+      case 'Unknown':
+        return this.ctx.log.debug({ class: f.class === 'Unknown' ? f.name : f.class }, 'Genesys frame ignored')
+      default:
+        return // answers to requests, settled by the link
     }
-    if (id.startsWith('typing-')) {
-      // the deployment does not show user typing (403 feature toggle): stop sending it
-      this.typingDisabled = true
-      return
-    }
-    if (f.code === 4006 || f.code === 4007) {
-      if (this.inFlight && (id === this.inFlight.clientMessageId || !f.tracingId)) this.requeue(this.takeInFlight())
-      return this.onExpired()
-    }
-    if (this.inFlight && (id === this.inFlight.clientMessageId || !f.tracingId)) return this.onSendError(this.inFlight.clientMessageId, f.code, 0)
-    this.ctx.log.warn({ code: f.code, tracingId: f.tracingId }, 'Genesys reported an error')
   }
 
-  /** What a refused send means for the guest (PROTOCOL.md §3.7). */
-  private onSendError(tracingId: string | undefined, code: number, retryAfterMs: number): void {
-    const item = this.inFlight
-    if (!item || (tracingId !== undefined && tracingId !== item.clientMessageId)) return
-    this.takeInFlight()
-    const fail = (code: FrameErrorCode, message: string): void => {
-      item.resolve({ ok: false, code, message })
-      this.pump()
-    }
-    if (code === 429) {
-      this.pausedUntil = Date.now() + Math.max(retryAfterMs, 1000)
-      this.requeue(item)
-      return this.pump()
-    }
-    if (code === 409) {
-      item.resolve({ ok: false, code: 'conversation_ended', message: 'This conversation has ended; start a new chat.' })
-      return void this.onReadOnly()
-    }
-    if (code === 4011) return fail('message_too_long', 'The contact centre refused the message as too long.')
-    if (code === 4013) {
-      this.attributesDropped = true
-      this.ctx.log.warn('Genesys refused the custom attributes as too large; sending without them')
-      this.requeue(item)
-      return this.pump()
-    }
-    if (REFUSED.has(code) || item.attempts >= MAX_ATTEMPTS) return fail('upstream_error', `The contact centre could not take the message (${code}).`)
-    this.pausedUntil = Date.now() + 1000 * item.attempts
-    this.requeue(item)
-    this.pump()
-  }
-
-  private onExpired(): void {
+  private expired(): void {
+    if (this.phase.is === 'connecting') return // already configuring again
     // the Genesys session is gone; the same token configures a new one (PROTOCOL.md §3.10)
     this.ctx.log.info({ conversationId: this.conversationId }, 'Genesys session expired; configuring a new one')
-    this.expired = true
-    this.attributesSent = false
-    if (this.ws?.readyState === WebSocket.OPEN) {
-      this.state = 'connecting'
-      this.write(req.configureSession(this.token, this.ctx.genesys.deploymentId, false, tracing('configure')))
-    }
+    this.queue.newSession()
+    const link = this.link
+    if (!link?.isOpen) return
+    this.phase = { is: 'connecting', attempt: 1, afterExpiry: true }
+    void this.configure(link)
+  }
+
+  private onDrop(): void {
+    this.link = undefined
+    clearTimeout(this.healthTimer)
+    this.inbound.flush()
+    this.queue.requeueInFlight()
+    const phase = this.phase
+    if (phase.is !== 'connecting' && phase.is !== 'ready') return
+    const now = Date.now()
+    const lostSince = (phase.is === 'connecting' ? phase.lostSince : undefined) ?? now
+    if (now - lostSince >= this.ctx.genesys.reconnectForMs) return this.detach('no connection to Genesys for the whole reconnect window')
+    this.ctx.log.info({ conversationId: this.conversationId }, 'Genesys socket dropped; reconnecting with the same session token')
+    this.notifyConfigured(false)
+    this.phase = { is: 'waiting', attempt: 1, lostSince, timer: setTimeout(() => this.openLink(1, lostSince), this.ctx.genesys.reconnectMs) }
+  }
+
+  /** Give up until the guest acts again; their messages stay in their outbox and come back. */
+  private detach(reason: string): void {
+    this.ctx.log.warn({ conversationId: this.conversationId, reason }, 'Genesys session detached')
+    if (this.phase.is === 'waiting') clearTimeout(this.phase.timer)
+    this.phase = { is: 'detached' }
+    this.shutdown()
+    this.notifyConfigured(false)
+    this.queue.settleAll({ ok: false, code: 'upstream_unavailable', message: 'The contact centre is unreachable; retrying.', retryAfterMs: this.ctx.genesys.reconnectMs })
   }
 
   private async onReadOnly(): Promise<void> {
-    this.readOnly = true
-    this.settleAll({ ok: false, code: 'conversation_ended', message: 'This conversation has ended; start a new chat.' })
-    await this.markEnded()
-  }
-
-  private async markEnded(): Promise<void> {
+    this.phase = { is: 'read-only' }
+    this.queue.settleAll({ ok: false, code: 'conversation_ended', message: 'This conversation has ended; start a new chat.' })
     await endConversation(this.ctx.store, this.conversationId).catch((err: unknown) => this.ctx.log.error({ err }, 'could not end the conversation'))
   }
 
-  // ── messages, in channel.time order ───────────────────────────────────────
-
-  /** Hold messages briefly so frames that overtook each other are appended in `channel.time` order. */
-  private buffer(m: StructuredMessage, tracingId: string | undefined): void {
-    const mapped = mapStructuredMessage(m)
-    if (mapped.every((x) => x.kind === 'typing')) return void this.applyAll([{ m }])
-    this.reorder.push(tracingId === undefined ? { m } : { m, tracingId })
-    this.timers.reorder ??= setTimeout(() => this.flushReorder(), this.ctx.reorderMs ?? 300)
-  }
-
-  private flushReorder(): void {
-    clearTimeout(this.timers.reorder)
-    this.timers.reorder = undefined
-    const batch = inTimeOrder(this.reorder.map((x) => ({ ...x, time: x.m.time })))
-    this.reorder = []
-    void this.applyAll(batch)
-  }
-
-  private applying: Promise<void> = Promise.resolve()
-  /** One batch at a time, so live frames and a history fill never interleave their appends. */
-  private applyAll(batch: Incoming[]): Promise<void> {
-    this.applying = this.applying.then(async () => {
-      for (const x of batch) await this.apply(x).catch((err: unknown) => this.ctx.log.error({ err }, 'could not store a Genesys message'))
-    })
-    return this.applying
-  }
-
-  private async apply({ m, tracingId, fromHistory = false }: Incoming): Promise<void> {
-    const { store, log } = this.ctx
-    const key = `genesys:${m.id}`
-    let index = 0
-    for (const x of mapStructuredMessage(m)) {
-      const at = m.time ?? new Date().toISOString()
-      switch (x.kind) {
-        case 'guest-message':
-          await this.onGuestEcho(m, x.text, x.rich, tracingId)
-          break
-        case 'message':
-          await appendMessage(store, this.conversationId, { role: x.role, text: x.text, ...(x.author ? { author: x.author } : {}), sentAt: at, ...x.rich }, key)
-          break
-        case 'event':
-          await appendEvent(store, this.conversationId, x.event, x.author, { at, dedupKey: `${key}:${index}` })
-          break
-        case 'typing':
-          if (!fromHistory && this.ctx.deployment().showAgentTyping) this.agentTyping(x.active, x.durationMs, x.author)
-          break
-        case 'read-only':
-          await this.onReadOnly()
-          break
-        case 'ignored':
-          log.debug({ reason: x.reason }, 'Genesys message not shown')
-          break
-      }
-      index++
-    }
-  }
-
-  /** The guest's own message came back: that is Genesys' receipt, so now it is appended and acked. */
-  private async onGuestEcho(m: StructuredMessage, text: string, rich: RichContent, tracingId: string | undefined): Promise<void> {
-    const cmid = tracingId ?? m.metadata.customMessageId
-    const item =
-      this.inFlight && (this.inFlight.clientMessageId === cmid || (!cmid && this.inFlight.text === text))
-        ? this.takeInFlight()
-        : this.takeQueued((p) => p.uncertain && (p.clientMessageId === cmid || (!cmid && p.text === text)))
-    // an empty echo that is not ours (a history entry of a file-only message from elsewhere) shows nothing
-    if (!item && !text && !rich.attachments) return
-    const keys = [...(item ? [item.clientMessageId] : cmid ? [cmid] : []), `genesys:${m.id}`]
-    const { store } = this.ctx
-    const { entry, duplicate } = await appendMessage(
-      store,
-      this.conversationId,
-      {
-        role: 'guest',
-        text: item?.text || text,
-        ...(item ? { author: item.author, clientMessageId: item.clientMessageId } : cmid ? { clientMessageId: cmid } : {}),
-        ...(rich.attachments ? { attachments: rich.attachments } : {}),
-        ...(item?.reply ? { reply: item.reply } : {}),
-        ...(m.time ? { sentAt: m.time } : {}),
-      },
-      keys,
-    )
-    await advanceReceipt(store, this.conversationId, 'deliveredSeq', entry.seq)
-    item?.resolve({ ok: true, entry, duplicate })
-    this.pump()
-  }
-
-  private agentTyping(active: boolean, durationMs: number, author: Author | undefined): void {
-    const signal = { type: 'typing' as const, role: 'agent' as const, active }
-    this.ctx.store.signal(this.conversationId, author ? { ...signal, author } : signal)
-    clearTimeout(this.timers.typing)
-    if (active) this.timers.typing = setTimeout(() => this.agentTyping(false, 0, author), durationMs)
+  private shutdown(): void {
+    clearTimeout(this.healthTimer)
+    this.queue.stop()
+    this.inbound.close()
+    const link = this.link
+    this.link = undefined
+    link?.close()
   }
 
   // ── sending ───────────────────────────────────────────────────────────────
 
-  private sendInterval(): number {
-    return Math.ceil(1000 / this.ctx.genesys.messageRate)
+  private transmit(item: PendingSend, attributes: req.Attributes | undefined): ReturnType<GenesysLink['request']> {
+    const link = this.link
+    if (!link) return Promise.resolve({ ok: false, lost: 'closed' })
+    const { token } = this.credential
+    const offer = item.reply?.messageId ? this.inbound.genesysIdOf(item.reply.messageId) : undefined
+    const frame = item.reply
+      ? req.onMessageButtonResponse(token, item.clientMessageId, {
+          text: item.text,
+          payload: item.reply.payload,
+          kind: REPLY_KINDS[item.reply.kind],
+          ...(offer ? { originatingMessageId: offer } : {}),
+        })
+      : item.attachments?.length
+        ? req.onMessageAttachments(token, item.clientMessageId, item.text, item.attachments, attributes)
+        : req.onMessageText(token, item.clientMessageId, item.text, attributes)
+    return link.request(frame, isEcho(item.clientMessageId), this.ctx.echoTimeoutMs ?? 30_000)
   }
 
-  private pump(): void {
-    clearTimeout(this.timers.pump)
-    if (this.state !== 'ready' || this.filling || this.inFlight || this.readOnly) return
-    const item = this.queue[0]
-    if (!item) return
-    const wait = Math.max(this.nextSendAt, this.pausedUntil) - Date.now()
-    if (wait > 0) {
-      this.timers.pump = setTimeout(() => this.pump(), wait)
-      return
-    }
-    this.queue.shift()
-    this.inFlight = item
-    item.attempts++
-    item.uncertain = true
-    this.nextSendAt = Date.now() + this.sendInterval()
-    void this.customAttributes().then((attributes) => {
-      if (this.inFlight !== item || this.ws?.readyState !== WebSocket.OPEN) return
-      this.write(
-        item.reply
-          ? req.onMessageButtonResponse(this.token, item.clientMessageId, { text: item.text, payload: item.reply.payload, kind: REPLY_KINDS[item.reply.kind] })
-          : item.attachments?.length
-            ? req.onMessageAttachments(this.token, item.clientMessageId, item.text, item.attachments, attributes)
-            : req.onMessageText(this.token, item.clientMessageId, item.text, attributes),
-      )
-      clearTimeout(this.timers.echo)
-      this.timers.echo = setTimeout(() => {
-        // no echo: the socket is presumably dead without a close frame; reconnect, fill, resend
-        if (this.inFlight !== item) return
-        this.ctx.log.warn({ conversationId: this.conversationId }, 'no echo from Genesys; reconnecting')
-        this.ws?.terminate()
-      }, this.ctx.echoTimeoutMs ?? 30_000)
-    })
-  }
-
-  /** Custom attributes go with the first message of a session, trimmed to what it accepts. */
+  /** Custom attributes trimmed to what the session accepts. */
   private async customAttributes(): Promise<req.Attributes | undefined> {
-    if (this.attributesSent || this.attributesDropped) return undefined
-    this.attributesSent = true
     const { kept, dropped } = req.fitAttributes(await this.ctx.attributes(), this.info?.maxCustomDataBytes)
     if (dropped.length) this.ctx.log.warn({ dropped: dropped.length }, 'guest attributes left out: over the session\'s maxCustomDataBytes')
     return Object.keys(kept).length ? kept : undefined
   }
 
-  private takeInFlight(): PendingSend {
-    const item = this.inFlight
-    if (!item) throw new Error('nothing in flight')
-    clearTimeout(this.timers.echo)
-    this.inFlight = undefined
-    return item
-  }
-
-  private takeQueued(match: (p: PendingSend) => boolean): PendingSend | undefined {
-    const i = this.queue.findIndex(match)
-    return i < 0 ? undefined : this.queue.splice(i, 1)[0]
-  }
-
-  /** Back into the queue in the order the guest wrote, so a resend never overtakes. */
-  private requeue(item: PendingSend): void {
-    const i = this.queue.findIndex((p) => p.order > item.order)
-    if (i < 0) this.queue.push(item)
-    else this.queue.splice(i, 0, item)
-  }
-
-  private settleAll(outcome: GuestSendOutcome): void {
-    const all = [...(this.inFlight ? [this.inFlight] : []), ...this.queue]
-    this.inFlight = undefined
-    this.queue = []
-    clearTimeout(this.timers.echo)
-    for (const p of all) p.resolve(outcome)
-  }
-
   // ── gap fill and health ───────────────────────────────────────────────────
 
   private async fill(): Promise<void> {
-    this.filling = true
     try {
-      const id = tracing('jwt')
-      this.write(req.getJwt(this.token, id))
-      const answer = await this.waitFor((f) => f.class === 'JwtResponse' && (f.tracingId === undefined || f.tracingId === id), 10_000, id)
-      if (answer.class !== 'JwtResponse') return
+      const jwt = await this.historyJwt()
+      if (!jwt) return
       const { store } = this.ctx
       const missed = await fetchMissed({
         apiUrl: this.ctx.endpoints().apiUrl,
-        jwt: answer.jwt,
+        jwt,
         origin: this.ctx.genesys.origin,
         fetch: this.ctx.fetch,
         isKnown: async (gid) => (await store.findByKey(this.conversationId, `genesys:${gid}`)) !== undefined,
       })
       this.ctx.log.debug({ missed: missed.length }, 'Genesys history read')
-      await this.applyAll(missed.map((m) => ({ m, fromHistory: true })))
+      await this.inbound.history(missed)
     } catch (err) {
       this.ctx.log.warn({ err }, 'could not fill the gap from Genesys history')
     } finally {
-      this.filling = false
-      this.pump()
+      if (this.phase.is === 'ready') this.phase.filling = false
+      this.queue.resume()
     }
   }
 
+  /** The history JWT, asked for again only when it is about to expire. */
+  private async historyJwt(): Promise<string | undefined> {
+    if (this.jwt && this.jwt.expMs - Date.now() > JWT_MARGIN_MS) return this.jwt.value
+    const answer = await this.link?.request(req.getJwt(this.credential.token, tracing('jwt')), (f) => f.class === 'JwtResponse', ANSWER_MS)
+    if (!answer?.ok || answer.frame.class !== 'JwtResponse') return undefined
+    this.jwt = { value: answer.frame.jwt, expMs: answer.frame.exp * 1000 }
+    return this.jwt.value
+  }
+
   private scheduleHealth(): void {
-    clearTimeout(this.timers.health)
+    clearTimeout(this.healthTimer)
     const exp = this.info?.expirationDate
     if (exp === undefined) return
     // shortly before the session would expire, ask whether it still lives (and move its expiry)
-    const due = Math.min(2 ** 31 - 1, Math.max(HEALTH_EVERY_MS, exp * 1000 - Date.now() - 60_000))
-    this.timers.health = setTimeout(() => this.healthCheck(), due)
-    this.timers.health.unref?.()
+    const due = Math.min(2 ** 31 - 1, Math.max(this.ctx.genesys.echoIntervalMs, exp * 1000 - Date.now() - 60_000))
+    this.healthTimer = setTimeout(() => this.healthCheck(), due)
+    this.healthTimer.unref?.()
   }
 
   private healthCheck(): void {
     const now = Date.now()
-    if (this.state !== 'ready' || now - this.lastHealth < HEALTH_EVERY_MS) return
+    const link = this.link
+    if (this.phase.is !== 'ready' || !link || now - this.lastHealth < this.ctx.genesys.echoIntervalMs) return
     this.lastHealth = now
-    this.write(req.echo(this.token))
-    this.waitFor((f) => f.class === 'StructuredMessage' && f.tracingId === HEALTH_CHECK_ID, HEALTH_TIMEOUT_MS).catch(() => {
-      if (this.state === 'ready') {
-        this.ctx.log.warn({ conversationId: this.conversationId }, 'Genesys did not answer the health check; reconnecting')
-        this.ws?.terminate()
-      }
+    void link.request(req.echo(this.credential.token), (f) => f.class === 'StructuredMessage' && f.tracingId === HEALTH_CHECK_ID, ANSWER_MS).then((answer) => {
+      if (answer.ok || !('lost' in answer) || answer.lost !== 'timeout' || this.link !== link) return
+      this.ctx.log.warn({ conversationId: this.conversationId }, 'Genesys did not answer the health check; reconnecting')
+      link.terminate()
     })
   }
 
@@ -712,5 +595,13 @@ export class GenesysSession {
       this.info.expirationDate = exp
       this.scheduleHealth()
     }
+  }
+}
+
+function hostOf(value: string): string {
+  try {
+    return new URL(value).host
+  } catch {
+    return 'unreadable'
   }
 }

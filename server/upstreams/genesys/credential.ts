@@ -1,0 +1,36 @@
+/**
+ * @module server/upstreams/genesys/credential
+ * What the BFF keeps about a conversation's Genesys session (`ConversationRecord.upstreamSession`): the
+ * session token, which is a credential (anyone holding it can join the session), and the separate random
+ * Journey customer id sent in its place.
+ */
+import { randomUUID } from 'node:crypto'
+import { asObject, parseJson, readString } from '../../../src/protocol/read'
+
+export interface SessionCredential {
+  token: string
+  customerId: string
+}
+
+export function newCredential(): SessionCredential {
+  return { token: randomUUID(), customerId: randomUUID() }
+}
+
+export function encodeCredential(c: SessionCredential): string {
+  return JSON.stringify({ token: c.token, customerId: c.customerId })
+}
+
+/**
+ * The stored form; a bare token (kept by earlier versions) gets a fresh customer id, and `upgraded` says
+ * the record should be written again.
+ */
+export function decodeCredential(stored: string): { credential: SessionCredential; upgraded: boolean } | undefined {
+  const parsed = stored.startsWith('{') ? parseJson(stored, 4) : undefined
+  const o = parsed?.ok ? asObject(parsed.value) : undefined
+  if (o) {
+    const token = readString(o, 'token', 2048)
+    const customerId = readString(o, 'customerId', 200)
+    return token && customerId ? { credential: { token, customerId }, upgraded: false } : undefined
+  }
+  return stored ? { credential: { token: stored, customerId: randomUUID() }, upgraded: true } : undefined
+}
