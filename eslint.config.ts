@@ -11,7 +11,7 @@ import parley from './eslint/import-directions.mjs'
 const zone = (target: string, from: string[], message: string) => ({ target, from, message })
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'tests/lint/fixtures/**'] },
+  { ignores: ['dist/**', 'server/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'tests/lint/fixtures/**'] },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
   {

@@ -1,6 +1,7 @@
 // Builds everything Parley ships and serves (DESIGN.md §11): the Vue library with its type declarations
 // (dist/lib), the script tag (dist/embed), the demo (dist/demo) with the script-tag demo page beside it,
-// and the desk (dist/desk). Then stamps dist/ so `npm start` knows the build is current.
+// and the desk (dist/desk); and the compiled server (server/dist/main.js, scripts/build-server.mjs). Then stamps
+// dist/ so `npm start` knows the front-end build is current (the server's is judged by main.js itself).
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 
@@ -12,6 +13,7 @@ function run(label, args) {
   }
 }
 
+run('server', ['scripts/build-server.mjs'])
 rmSync('dist/lib', { recursive: true, force: true })
 const modes = ['lib', 'embed', 'launcher', 'demo', 'desk']
 for (const mode of modes) run(mode, ['node_modules/vite/bin/vite.js', 'build', '--mode', mode, '--logLevel', 'warn'])

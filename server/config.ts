@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { DEFAULT_MAX_MESSAGE_CHARS } from '../src/protocol'
 import { parseSchedule, type Schedule } from './business-hours'
 import { checkableType, DEFAULT_UPLOAD_TYPES } from './file-types'
+import { defaultDistDir } from './paths'
 
 export interface Limits {
   maxMessageChars: number
@@ -282,7 +283,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxEventLoopDelayMs: int('PARLEY_MAX_EVENT_LOOP_DELAY_MS', 1000, 0, 60_000),
     },
     logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    distDir: str('PARLEY_DIST_DIR', new URL('../dist', import.meta.url).pathname),
+    distDir: str('PARLEY_DIST_DIR', defaultDistDir()),
     heartbeatMs: int('PARLEY_HEARTBEAT_MS', 25_000, 100, 600_000),
     drainMs: int('PARLEY_DRAIN_MS', 10_000, 0, 25_000),
     dataDir: env.PARLEY_DATA_DIR || undefined,

@@ -4,6 +4,7 @@
  * writes the entry (our code, Fastify or a library error that quotes its input): credentials and bodies are
  * removed by key, and e-mail addresses are masked in every string, error messages and stacks included.
  */
+import { Writable } from 'node:stream'
 import type { FastifyServerOptions } from 'fastify'
 
 const CENSOR = '[redacted]'
@@ -105,4 +106,47 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Lo
     },
     stream: maskingStream(stream ?? process.stdout),
   }
+}
+
+/** The part of pino-pretty used here. */
+interface PrettyModule {
+  prettyFactory(options: { translateTime: string; ignore: string }): (line: string) => string
+}
+
+function isPrettyModule(value: unknown): value is PrettyModule {
+  return typeof value === 'object' && value !== null && 'prettyFactory' in value && typeof value.prettyFactory === 'function'
+}
+
+/** A package that is not installed, or one that lacks a file it needs: ESM and CommonJS spell it differently. */
+function isNotFound(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+}
+
+/**
+ * Log lines for a person at a terminal: one readable line per entry (pino-pretty), formatted in this process
+ * and written synchronously, so the last lines before an exit are not lost. pino-pretty is a development
+ * dependency: where it is not installed (`npm ci --omit=dev`) this returns undefined and the log stays JSON,
+ * which is what a log collector wants anyway. `loggerOptions` masks each line before it gets here.
+ */
+export async function terminalStream(
+  out: NodeJS.WritableStream = process.stdout,
+  load: () => Promise<unknown> = () => import('pino-pretty'),
+): Promise<NodeJS.WritableStream | undefined> {
+  let loaded: unknown
+  try {
+    loaded = await load()
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+  if (!isPrettyModule(loaded)) return undefined
+  const prettify = loaded.prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: unknown, _encoding, done) {
+      out.write(prettify(String(chunk)))
+      done()
+    },
+  })
 }

@@ -4,6 +4,7 @@
  */
 import { buildApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
+import { terminalStream } from './log'
 import { DeploymentError } from './upstreams/genesys/deployment'
 
 function load(): Config {
@@ -19,8 +20,10 @@ function load(): Config {
 }
 
 async function build(config: Config): Promise<Awaited<ReturnType<typeof buildApp>>> {
+  // readable lines for a person at a terminal, JSON for everything else (a file, a pipe, a log collector)
+  const logStream = process.stdout.isTTY ? await terminalStream() : undefined
   try {
-    return await buildApp({ config })
+    return await buildApp({ config, ...(logStream ? { logStream } : {}) })
   } catch (err) {
     // a wrong Genesys deployment id and the like: one clear line, not a stack
     if (err instanceof DeploymentError) {
