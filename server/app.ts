@@ -88,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     ? deps.upstream({ config, store, leases, log: app.log, files })
     : config.upstream === 'genesys'
       ? createGenesysUpstream({ config, store, leases, log: app.log })
-      : createDeskUpstream({ config, store, leases, log: app.log, files, botDelayMs: deps.botDelayMs ?? config.deskBotDelayMs })
+      : createDeskUpstream({ config, store, leases, log: app.log, files, botDelayMs: deps.botDelayMs ?? config.deskBotDelayMs, rateLimitRedis: backend.rateLimitRedis })
   // remote settings (the Genesys deployment) are loaded before anything listens: a wrong id stops here
   await upstream.start?.().catch(async (err: unknown) => {
     await backend.close()

@@ -101,6 +101,8 @@ export interface Config {
   deskBotDelayMs: number
   deskToken: string
   deskTokenGenerated: boolean
+  /** The name guests see on replies of the bootstrap admin (`PARLEY_DESK_TOKEN`). */
+  deskAdminName: string
   /** Bearer token for `/metrics`; unset → only loopback callers may read it (allowed only when nothing is proxied). */
   metricsToken: string | undefined
   /**
@@ -223,6 +225,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (rawDeskToken !== undefined && rawDeskToken !== '' && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawDeskToken))
     problems.push('PARLEY_DESK_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
 
+  const deskAdminName = str('PARLEY_DESK_ADMIN_NAME', 'Agent').trim()
+  if (!deskAdminName || deskAdminName.length > 80 || /[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2069]/.test(deskAdminName))
+    problems.push('PARLEY_DESK_ADMIN_NAME must be 1-80 characters with no control or direction characters.')
+
   const rawMetricsToken = env.PARLEY_METRICS_TOKEN
   if (rawMetricsToken && !/^[A-Za-z0-9._~-]{16,200}$/.test(rawMetricsToken))
     problems.push('PARLEY_METRICS_TOKEN must be 16-200 characters of letters, digits, ".", "_", "~" or "-".')
@@ -255,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
     deskBotDelayMs: int('PARLEY_DESK_BOT_DELAY_MS', 400, 0, 60_000),
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
+    deskAdminName,
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     trustProxy,
     redisUrl,

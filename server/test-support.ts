@@ -185,6 +185,13 @@ export function openDeskSocket(app: TestApp, token = DESK_TOKEN): Promise<{ ws: 
   })
 }
 
+/** A desk account made through the admin route (as the bootstrap admin), with its one-time token. */
+export async function addAgent(app: TestApp, name: string, role: 'agent' | 'admin' = 'agent'): Promise<{ agent: { id: string; name: string; role: string }; token: string; link: string }> {
+  const res = await app.app.inject({ method: 'POST', url: '/api/desk/agents', headers: { authorization: `Bearer ${DESK_TOKEN}` }, payload: { name, role } })
+  if (res.statusCode !== 201) throw new Error(`agent creation failed: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
 /** A guest token like the BFF's own, expiring in `seconds` (shorter than the configurable minimum). */
 export function signGuestToken(guest: CreatedGuest, seconds: number): Promise<string> {
   return new SignJWT({ cid: guest.conversationId })

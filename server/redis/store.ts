@@ -10,8 +10,9 @@ import { randomBytes } from 'node:crypto'
 import { parseTranscriptEntry, type TranscriptEntry } from '../../src/protocol'
 import { readAuthor } from '../../src/protocol/parse'
 import { asObject, readBoolean, readOneOf } from '../../src/protocol/read'
+import { readAgent } from '../stores/agent-records'
 import { readConversation, readGuest, readRefreshRecord } from '../stores/records'
-import type { ConversationRecord, ConversationStore, RefreshRecord, StoreEvent, TypingSignal } from '../stores/types'
+import type { AgentRecord, ConversationRecord, ConversationStore, RefreshRecord, StoreEvent, TypingSignal } from '../stores/types'
 import { createOrderedFanout } from './fanout'
 import type { ClientContext, Result } from 'ioredis'
 import { guarded, type LinkMessage, type RedisLink } from './link'
@@ -83,6 +84,9 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
     stream: (id: string) => `${prefix}s:${id}`,
     dedup: (id: string) => `${prefix}k:${id}`,
     index: `${prefix}conversations`,
+    agent: (id: string) => `${prefix}agent:${id}`,
+    agents: `${prefix}agents`,
+    agentMarks: (id: string) => `${prefix}am:${id}`,
   }
   cmd.defineCommand('parleyAppend', { numberOfKeys: 4, lua: APPEND })
   cmd.defineCommand('parleyUpdate', { numberOfKeys: 2, lua: UPDATE })
@@ -137,6 +141,9 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       }
       case 'revoked':
         if (typeof m.guestId === 'string') emit({ type: 'revoked', guestId: m.guestId })
+        return
+      case 'agent-revoked':
+        if (typeof m.agentId === 'string') emit({ type: 'agent-revoked', agentId: m.agentId })
         return
     }
   }
@@ -216,7 +223,7 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       return list
     },
     async deleteConversation(id) {
-      await guarded(() => cmd.multi().del(key.conversation(id), key.stream(id), key.dedup(id)).zrem(key.index, id).exec())
+      await guarded(() => cmd.multi().del(key.conversation(id), key.stream(id), key.dedup(id), key.agentMarks(id)).zrem(key.index, id).exec())
       fanout.forget(id)
     },
 
@@ -257,6 +264,53 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       )
       const list = entries(raw.slice(0, limit).map(fromStream)).reverse()
       return { entries: list, hasMore: raw.length > limit }
+    },
+
+    async putAgent(agent) {
+      // accounts have no TTL: retention is for conversations, not for who may sign in
+      await guarded(() => cmd.multi().set(key.agent(agent.id), JSON.stringify(agent)).sadd(key.agents, agent.id).exec())
+    },
+    async getAgent(id) {
+      const raw = await guarded(() => cmd.get(key.agent(id)))
+      return raw === null ? undefined : readAgent(parseJson(raw))
+    },
+    async listAgents() {
+      const ids = await guarded(() => cmd.smembers(key.agents))
+      if (!ids.length) return []
+      const raws = await guarded(() => cmd.mget(...ids.map(key.agent)))
+      return raws.flatMap((raw): AgentRecord[] => {
+        const agent = raw === null ? undefined : readAgent(parseJson(raw))
+        return agent ? [agent] : []
+      })
+    },
+    async revokeAgent(id) {
+      const raw = await guarded(() => cmd.get(key.agent(id)))
+      const agent = raw === null ? undefined : readAgent(parseJson(raw))
+      if (!agent) return undefined
+      const revoked: AgentRecord = { ...agent, revokedAt: agent.revokedAt ?? new Date().toISOString() }
+      // awaited, not `link.publish`: the CLI revokes and exits, and the nodes must still hear of it
+      await guarded(() =>
+        cmd
+          .multi()
+          .set(key.agent(id), JSON.stringify(revoked))
+          .publish(channel, JSON.stringify({ type: 'agent-revoked', node: nodeId, agentId: id }))
+          .exec(),
+      )
+      emit({ type: 'agent-revoked', agentId: id })
+      return revoked
+    },
+    async markAgentEntry(conversationId, entryId, agentId) {
+      await guarded(() => cmd.multi().hset(key.agentMarks(conversationId), entryId, agentId).pexpire(key.agentMarks(conversationId), retentionMs).exec())
+    },
+    async agentMarks(conversationId, entryIds) {
+      const found = new Map<string, string>()
+      if (!entryIds.length) return found
+      const ids = await guarded(() => cmd.hmget(key.agentMarks(conversationId), ...entryIds))
+      ids.forEach((agentId, i) => {
+        const entryId = entryIds[i]
+        if (agentId !== null && entryId !== undefined) found.set(entryId, agentId)
+      })
+      return found
     },
 
     signal(conversationId, signal: TypingSignal) {

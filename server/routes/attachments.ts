@@ -3,7 +3,7 @@
  * `POST /api/guest-sessions/current/attachments`: the guest's file as the raw request body, its MIME type
  * as `Content-Type` and its name in `X-Parley-File-Name` (URI-encoded). The upstream takes it (Genesys:
  * presigned upload; the desk: its file store) and answers with an id the guest sends in `send.attachments`.
- * `POST /api/desk/conversations/:id/attachments` is the same for desk agents (desk token as bearer), and
+ * The desk's agents upload through their own route (server/upstreams/desk/desk-routes.ts), and
  * `GET /api/files/:id?c&e&s` serves a desk file through the signed URL `FileVault.present` made.
  */
 import { readFile } from 'node:fs/promises'
@@ -14,7 +14,6 @@ import type { ConversationStore } from '../stores/types'
 import type { TokenService } from '../tokens'
 import type { UploadResult, Upstream } from '../upstreams/types'
 import type { FileVault } from '../files'
-import { sameSecret } from '../socket/upgrade'
 import { bearer } from './guest-sessions'
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
@@ -34,7 +33,7 @@ export function fileName(header: string | string[] | undefined): string | undefi
 }
 
 /** The file of an upload request (raw body, `Content-Type`, `X-Parley-File-Name`), or a 400 already sent. */
-function readUpload(request: FastifyRequest, reply: FastifyReply): { name: string; type: string; bytes: Buffer } | undefined {
+export function readUpload(request: FastifyRequest, reply: FastifyReply): { name: string; type: string; bytes: Buffer } | undefined {
   const name = fileName(request.headers['x-parley-file-name'])
   if (!name) return void sendProblem(reply, 400, 'bad_request', 'Send the file name, URI-encoded, in X-Parley-File-Name.')
   const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
@@ -44,7 +43,7 @@ function readUpload(request: FastifyRequest, reply: FastifyReply): { name: strin
   return { name, type, bytes }
 }
 
-const refused = (reply: FastifyReply, result: Extract<UploadResult, { ok: false }>): FastifyReply =>
+export const refused = (reply: FastifyReply, result: Extract<UploadResult, { ok: false }>): FastifyReply =>
   sendProblem(reply, result.status, result.status === 413 || result.status === 415 ? 'file_refused' : result.status === 400 ? 'bad_request' : 'unavailable', result.message)
 
 export async function attachmentRoutes(
@@ -69,21 +68,6 @@ export async function attachmentRoutes(
     if (!result.ok) return refused(reply, result)
     return reply.code(201).header('cache-control', 'no-store').send({ attachmentId: result.attachmentId })
   })
-
-  // the desk's agents attach files too (their reply then names the ids)
-  if (upstream.name === 'desk')
-    app.post<{ Params: { conversationId: string } }>('/api/desk/conversations/:conversationId/attachments', uploads, async (request, reply) => {
-      const auth = request.headers.authorization
-      if (!auth?.startsWith('Bearer ') || !sameSecret(auth.slice(7), config.deskToken))
-        return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
-      const c = await store.getConversation(request.params.conversationId)
-      if (!c) return sendProblem(reply, 404, 'not_found', 'No such conversation.')
-      const file = readUpload(request, reply)
-      if (!file) return reply
-      const result = await files.put(c.id, file)
-      if (!result.ok) return refused(reply, result)
-      return reply.code(201).header('cache-control', 'no-store').send({ attachmentId: result.attachment.id })
-    })
 
   app.get<{ Params: { id: string }; Querystring: Partial<Record<'c' | 'e' | 's', string>> }>('/api/files/:id', async (request, reply) => {
     const { id } = request.params

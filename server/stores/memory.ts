@@ -7,6 +7,7 @@
 import { renameSync } from 'node:fs'
 import type { TranscriptEntry } from '../../src/protocol'
 import type {
+  AgentRecord,
   AppendResult,
   ConversationPatch,
   ConversationRecord,
@@ -22,6 +23,8 @@ import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot'
 interface Transcript {
   entries: TranscriptEntry[]
   dedup: Map<string, number>
+  /** Which agent wrote which entry, by entry id (`markAgentEntry`); goes with the transcript. */
+  marks?: Map<string, string>
 }
 
 const keysOf = (dedupKey: string | readonly string[] | undefined): readonly string[] =>
@@ -64,6 +67,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const revokedFamilies = new Set<string>(saved?.revokedFamilies)
   const conversations = new Map<string, ConversationRecord>(saved?.conversations.map((c) => [c.id, c]))
   const transcripts = new Map<string, Transcript>(saved?.transcripts.map(([id, t]) => [id, { entries: t.entries, dedup: new Map(t.dedup) }]))
+  const agents = new Map<string, AgentRecord>(saved?.agents?.map((a) => [a.id, a]))
+  for (const [id, marks] of saved?.agentMarks ?? []) {
+    const t = transcripts.get(id)
+    if (t) t.marks = new Map(marks)
+  }
   const listeners = new Set<(event: StoreEvent) => void>()
   // a conversation without its transcript (dropped as unreadable) cannot be resumed: forget it
   for (const id of conversations.keys()) if (!transcripts.has(id)) conversations.delete(id)
@@ -171,6 +179,44 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       return { entries: t.entries.slice(start, end), hasMore: start > 0 }
     },
 
+    async putAgent(agent) {
+      agents.set(agent.id, { ...agent })
+    },
+    async getAgent(id) {
+      const a = agents.get(id)
+      return a && { ...a }
+    },
+    async listAgents() {
+      return [...agents.values()].map((a) => ({ ...a }))
+    },
+    async revokeAgent(id) {
+      const a = agents.get(id)
+      if (!a) return undefined
+      a.revokedAt ??= now()
+      emit({ type: 'agent-revoked', agentId: id })
+      return { ...a }
+    },
+    async markAgentEntry(conversationId, entryId, agentId) {
+      const t = transcripts.get(conversationId)
+      if (!t) return
+      t.marks ??= new Map()
+      t.marks.set(entryId, agentId)
+      // marks of entries trimmed from the transcript would otherwise accumulate for its whole life
+      if (t.marks.size > maxEntriesPerConversation * 2) {
+        const kept = new Set(t.entries.map((e) => e.id))
+        for (const id of t.marks.keys()) if (!kept.has(id)) t.marks.delete(id)
+      }
+    },
+    async agentMarks(conversationId, entryIds) {
+      const marks = transcripts.get(conversationId)?.marks
+      const found = new Map<string, string>()
+      if (marks) for (const id of entryIds) {
+        const agentId = marks.get(id)
+        if (agentId) found.set(id, agentId)
+      }
+      return found
+    },
+
     signal(conversationId, signal: TypingSignal) {
       emit({ type: 'signal', conversationId, signal })
     },
@@ -191,6 +237,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         revokedFamilies: [...revokedFamilies],
         conversations: [...conversations.values()],
         transcripts: [...transcripts].map(([id, t]) => [id, { entries: t.entries, dedup: [...t.dedup] }]),
+        agents: [...agents.values()],
+        agentMarks: [...transcripts].flatMap(([id, t]) => (t.marks?.size ? [[id, [...t.marks]] as [string, [string, string][]]] : [])),
       })
     },
   }

@@ -9,8 +9,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseTranscriptEntry, type TranscriptEntry } from '../../src/protocol'
 import { asObject, readField, readSeq, type Fields } from '../../src/protocol/read'
+import { readAgent } from './agent-records'
 import { readConversation, readGuest, readRefreshRecord } from './records'
-import type { ConversationRecord, GuestRecord, RefreshRecord } from './types'
+import type { AgentRecord, ConversationRecord, GuestRecord, RefreshRecord } from './types'
 
 export interface SnapshotTranscript {
   entries: TranscriptEntry[]
@@ -23,6 +24,10 @@ export interface Snapshot {
   revokedFamilies: string[]
   conversations: ConversationRecord[]
   transcripts: [string, SnapshotTranscript][]
+  /** Desk accounts; absent in snapshots older than them. */
+  agents?: AgentRecord[]
+  /** Per conversation, which agent wrote which entry (entry id, agent id). */
+  agentMarks?: [string, [string, string][]][]
 }
 
 const VERSION = 1
@@ -52,6 +57,8 @@ export function readSnapshot(file: string): Snapshot | undefined {
     revokedFamilies: list(root, 'revokedFamilies', (x) => (typeof x === 'string' ? x : undefined)),
     conversations: list(root, 'conversations', readConversation),
     transcripts: list(root, 'transcripts', (x) => pair(x, transcript)),
+    agents: list(root, 'agents', readAgent),
+    agentMarks: list(root, 'agentMarks', agentMarks),
   }
 }
 
@@ -75,6 +82,17 @@ function pair<T>(x: unknown, read: (o: Fields) => T | undefined): [string, T] | 
   const o = asObject(value)
   const v = o && read(o)
   return typeof key === 'string' && v !== undefined ? [key, v] : undefined
+}
+
+function agentMarks(x: unknown): [string, [string, string][]] | undefined {
+  const [id, raw] = tuple(x) ?? []
+  if (typeof id !== 'string' || !Array.isArray(raw)) return undefined
+  const marks: [string, string][] = []
+  for (const m of raw) {
+    const [entryId, agentId] = tuple(m) ?? []
+    if (typeof entryId === 'string' && typeof agentId === 'string') marks.push([entryId, agentId])
+  }
+  return [id, marks]
 }
 
 function transcript(o: Fields): SnapshotTranscript | undefined {

@@ -77,6 +77,22 @@ export type StoreEvent =
   | { type: 'signal'; conversationId: string; signal: TypingSignal }
   /** The guest's credentials were revoked ("end chat", a replayed refresh token): its sockets must close. */
   | { type: 'revoked'; guestId: string }
+  /** A desk agent's account was revoked: its desk sockets must close, on every node. */
+  | { type: 'agent-revoked'; agentId: string }
+
+export type AgentRole = 'agent' | 'admin'
+
+/** A desk agent's account. The token itself is never stored, only its hash (server/upstreams/desk/agents.ts). */
+export interface AgentRecord {
+  id: string
+  /** Shown to guests as the author of the agent's replies. */
+  name: string
+  role: AgentRole
+  tokenHash: string
+  createdAt: string
+  /** Set once revoked; the record stays so the transcript still names who did what. */
+  revokedAt?: string
+}
 
 export interface AppendResult {
   entry: TranscriptEntry
@@ -111,6 +127,20 @@ export interface ConversationStore {
   findByKey(conversationId: string, dedupKey: string): Promise<TranscriptEntry | undefined>
   readAfter(conversationId: string, afterSeq: number, limit: number): Promise<TranscriptEntry[]>
   readBefore(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ entries: TranscriptEntry[]; hasMore: boolean }>
+
+  /** Desk accounts: kept until deleted by hand, never expired by retention. */
+  putAgent(agent: AgentRecord): Promise<void>
+  getAgent(id: string): Promise<AgentRecord | undefined>
+  listAgents(): Promise<AgentRecord[]>
+  /** Marks the account revoked and tells every node (`agent-revoked`); undefined when unknown. */
+  revokeAgent(id: string): Promise<AgentRecord | undefined>
+  /**
+   * Records which agent wrote a transcript entry, by the entry's id, before the entry is appended (so a
+   * reader that sees the entry finds the mark). Kept beside the transcript, not in it: guests never see it.
+   */
+  markAgentEntry(conversationId: string, entryId: string, agentId: string): Promise<void>
+  /** The agent ids of those of these entries that an agent wrote. */
+  agentMarks(conversationId: string, entryIds: readonly string[]): Promise<Map<string, string>>
 
   signal(conversationId: string, signal: TypingSignal): void
   subscribe(listener: (event: StoreEvent) => void): () => void

@@ -10,6 +10,7 @@ import {
   DESK_PROTOCOL,
   parseDeskServerFrame,
   TOKEN_PROTOCOL_PREFIX,
+  type AgentRef,
   type ConversationSummary,
   readAttachmentId,
   readProblemDetail,
@@ -20,6 +21,9 @@ import {
 
 export type DeskRich = { attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'cards'>
 
+/** The server closes a revoked account's socket with this code (forbidden: do not reconnect). */
+const REVOKED_CLOSE = 4003
+
 export type DeskStatus = 'signed-out' | 'connecting' | 'online' | 'reconnecting'
 
 export function useDesk(token: () => string | undefined) {
@@ -29,6 +33,10 @@ export function useDesk(token: () => string | undefined) {
   const transcript = shallowRef<TranscriptEntry[]>([])
   const guestTyping = shallowRef<ReadonlySet<string>>(new Set())
   const notice = ref<string>()
+  /** The signed-in account (the server's `hello`): replies go out under its name. */
+  const me = shallowRef<AgentRef & { role: 'agent' | 'admin' }>()
+  /** The agent behind each entry an agent wrote, by entry id. */
+  const by = shallowRef<Readonly<Record<string, AgentRef>>>({})
   let ws: WebSocket | undefined
   let attempt = 0
   let retry: ReturnType<typeof setTimeout> | undefined
@@ -78,17 +86,23 @@ export function useDesk(token: () => string | undefined) {
       const frame = parseDeskServerFrame(event.data)
       if (!frame) return
       switch (frame.type) {
+        case 'hello':
+          me.value = frame.agent
+          return
         case 'conversations':
           conversations.value = frame.conversations
           return
         case 'conversation':
           return upsert(frame.conversation)
         case 'transcript':
-          if (frame.conversationId === selectedId.value) transcript.value = frame.entries
+          if (frame.conversationId !== selectedId.value) return
+          transcript.value = frame.entries
+          by.value = frame.by ?? {}
           return
         case 'entry':
           if (frame.entry.type === 'message' && frame.entry.role === 'guest') setGuestTyping(frame.conversationId, false)
           if (frame.conversationId !== selectedId.value) return
+          if (frame.by) by.value = { ...by.value, [frame.entry.id]: frame.by }
           if (!transcript.value.some((e) => e.seq === frame.entry.seq)) transcript.value = [...transcript.value, frame.entry]
           // the agent is looking at it: mark it read
           if (frame.entry.type === 'message' && frame.entry.role === 'guest') send({ type: 'open', conversationId: frame.conversationId })
@@ -102,8 +116,13 @@ export function useDesk(token: () => string | undefined) {
           return
       }
     }
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (ws !== socket || stopped) return
+      if (event.code === REVOKED_CLOSE) {
+        status.value = 'signed-out'
+        notice.value = 'This desk account was revoked. Ask an admin for a new sign-in link.'
+        return
+      }
       if (!opened && attempt >= 2) {
         status.value = 'signed-out'
         notice.value = 'The desk token was not accepted.'
@@ -117,13 +136,14 @@ export function useDesk(token: () => string | undefined) {
   function open(conversationId: string): void {
     selectedId.value = conversationId
     transcript.value = []
+    by.value = {}
     send({ type: 'open', conversationId })
   }
 
   /** An agent message; files by the ids `upload` returned, quick replies and cards as the guest will see them. */
-  function reply(text: string, agentName: string, rich: DeskRich = {}): void {
+  function reply(text: string, rich: DeskRich = {}): void {
     if (!selectedId.value) return
-    send({ type: 'reply', conversationId: selectedId.value, clientMessageId: crypto.randomUUID(), text, agentName, ...rich })
+    send({ type: 'reply', conversationId: selectedId.value, clientMessageId: crypto.randomUUID(), text, ...rich })
   }
 
   /** Upload a file for the next reply; resolves with its id, rejects with the BFF's reason. */
@@ -139,16 +159,16 @@ export function useDesk(token: () => string | undefined) {
     return id
   }
 
-  function setTyping(active: boolean, agentName: string): void {
-    if (selectedId.value) send({ type: 'typing', conversationId: selectedId.value, active, agentName })
+  function setTyping(active: boolean): void {
+    if (selectedId.value) send({ type: 'typing', conversationId: selectedId.value, active })
   }
 
   function end(): void {
     if (selectedId.value) send({ type: 'end', conversationId: selectedId.value })
   }
 
-  function leave(agentName: string): void {
-    if (selectedId.value) send({ type: 'leave', conversationId: selectedId.value, agentName })
+  function leave(): void {
+    if (selectedId.value) send({ type: 'leave', conversationId: selectedId.value })
   }
 
   /** Unread guest messages over every open conversation (the page title shows it). */
@@ -167,5 +187,15 @@ export function useDesk(token: () => string | undefined) {
     ws?.close()
   })
 
-  return { status, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, upload, setTyping, end, leave }
+  /** Forget the session: close the socket and show the sign-in form. */
+  function signOut(): void {
+    stopped = true
+    clearTimeout(retry)
+    ws?.close()
+    ws = undefined
+    me.value = undefined
+    status.value = 'signed-out'
+  }
+
+  return { status, me, by, signOut, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, upload, setTyping, end, leave }
 }

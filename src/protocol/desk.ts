@@ -30,21 +30,34 @@ export interface ConversationSummary {
   rating?: Rating
 }
 
+/** Who did something at the desk: the account's id and its display name. */
+export interface AgentRef {
+  id: string
+  name: string
+}
+
+/**
+ * Frames from the console. The agent's name is not among them: it comes from the signed-in account (an
+ * `agentName` sent by an older console is ignored).
+ */
 export type DeskClientFrame =
   | { type: 'open'; conversationId: string }
   /** An agent's message, with files (ids from the desk upload route), quick replies, buttons or cards. */
-  | ({ type: 'reply'; conversationId: string; clientMessageId: string; text: string; agentName: string; attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'buttons' | 'cards'>)
-  | { type: 'typing'; conversationId: string; active: boolean; agentName: string }
+  | ({ type: 'reply'; conversationId: string; clientMessageId: string; text: string; attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'buttons' | 'cards'>)
+  | { type: 'typing'; conversationId: string; active: boolean }
   | { type: 'end'; conversationId: string }
   /** The agent leaves the conversation to the bot (an `agent-left` line for the guest). */
-  | { type: 'leave'; conversationId: string; agentName: string }
+  | { type: 'leave'; conversationId: string }
   | { type: 'ping' }
 
 export type DeskServerFrame =
+  /** First frame: who signed in. */
+  | { type: 'hello'; agent: AgentRef & { role: 'agent' | 'admin' } }
   | { type: 'conversations'; conversations: ConversationSummary[] }
   | { type: 'conversation'; conversation: ConversationSummary }
-  | { type: 'transcript'; conversationId: string; entries: TranscriptEntry[] }
-  | { type: 'entry'; conversationId: string; entry: TranscriptEntry }
+  /** `by` names the agent behind each entry an agent wrote, by entry id. */
+  | { type: 'transcript'; conversationId: string; entries: TranscriptEntry[]; by?: Record<string, AgentRef> }
+  | { type: 'entry'; conversationId: string; entry: TranscriptEntry; by?: AgentRef }
   | { type: 'guest-typing'; conversationId: string; active: boolean }
   | { type: 'error'; message: string }
   | { type: 'pong' }
@@ -83,6 +96,12 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
   return s
 }
 
+function readAgentRef(o: Readonly<Record<string, unknown>>): AgentRef | undefined {
+  const id = readId(o, 'id')
+  const name = readString(o, 'name', 200)
+  return id && name ? { id, name } : undefined
+}
+
 function decode(raw: unknown): Readonly<Record<string, unknown>> | undefined {
   if (typeof raw !== 'string') return asObject(raw)
   const p = parseJson(raw)
@@ -103,29 +122,23 @@ export function parseDeskClientFrame(raw: unknown): Parsed<DeskClientFrame> {
     case 'open':
     case 'end':
       return { ok: true, value: { type, conversationId } }
-    case 'leave': {
-      const agentName = readString(o, 'agentName', 80)
-      return agentName === undefined ? bad : { ok: true, value: { type, conversationId, agentName } }
-    }
+    case 'leave':
+      return { ok: true, value: { type, conversationId } }
     case 'typing': {
       const active = readBoolean(o, 'active')
-      const agentName = readString(o, 'agentName', 80)
-      return active === undefined || agentName === undefined
-        ? bad
-        : { ok: true, value: { type, conversationId, active, agentName } }
+      return active === undefined ? bad : { ok: true, value: { type, conversationId, active } }
     }
     case 'reply': {
       const clientMessageId = readId(o, 'clientMessageId', MAX_ID_LENGTH)
       const text = readString(o, 'text', 64 * 1024)
-      const agentName = readString(o, 'agentName', 80)
-      if (!clientMessageId || text === undefined || agentName === undefined) return bad
+      if (!clientMessageId || text === undefined) return bad
       const { quickReplies, buttons, cards } = readRichContent(o)
       const attachmentIds = readAttachmentIds(readField(o, 'attachmentIds'))
       if (attachmentIds === null) return bad
       return {
         ok: true,
         value: {
-          type, conversationId, clientMessageId, text, agentName,
+          type, conversationId, clientMessageId, text,
           ...(attachmentIds?.length ? { attachmentIds } : {}),
           ...(quickReplies ? { quickReplies } : {}),
           ...(buttons ? { buttons } : {}),
@@ -160,17 +173,34 @@ export function parseDeskServerFrame(raw: unknown): DeskServerFrame | undefined 
       const conversation = parseSummary(readField(o, 'conversation'))
       return conversation && { type, conversation }
     }
+    case 'hello': {
+      const a = asObject(readField(o, 'agent'))
+      const agent = a && readAgentRef(a)
+      const role = a && readOneOf(a, 'role', ['agent', 'admin'] as const)
+      return agent && role ? { type, agent: { ...agent, role } } : undefined
+    }
     case 'transcript': {
       const conversationId = readId(o, 'conversationId')
       const list = readField(o, 'entries')
       if (!conversationId || !Array.isArray(list)) return undefined
       const entries = list.map(parseTranscriptEntry).filter((e): e is TranscriptEntry => e !== undefined)
-      return { type, conversationId, entries }
+      const rawBy = asObject(readField(o, 'by'))
+      const by: Record<string, AgentRef> = {}
+      if (rawBy)
+        for (const id of Object.keys(rawBy)) {
+          const ref = asObject(readField(rawBy, id))
+          const agent = ref && readAgentRef(ref)
+          if (agent) by[id] = agent
+        }
+      return { type, conversationId, entries, by }
     }
     case 'entry': {
       const conversationId = readId(o, 'conversationId')
       const entry = parseTranscriptEntry(readField(o, 'entry'))
-      return conversationId && entry ? { type, conversationId, entry } : undefined
+      const ref = asObject(readField(o, 'by'))
+      const by = ref && readAgentRef(ref)
+      if (!conversationId || !entry) return undefined
+      return by ? { type, conversationId, entry, by } : { type, conversationId, entry }
     }
     case 'guest-typing': {
       const conversationId = readId(o, 'conversationId')

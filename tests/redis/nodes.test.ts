@@ -47,7 +47,7 @@ describe.skipIf(!available)('two nodes, one Redis', () => {
   })
 
   it('a guest on node A and an agent on node B converse', async () => {
-    const [a, b] = await twoNodes({ PARLEY_DESK_BOT: 'off' })
+    const [a, b] = await twoNodes({ PARLEY_DESK_BOT: 'off', PARLEY_DESK_ADMIN_NAME: 'Sam' })
     const guest = await createGuest(a, { displayName: 'Ana' })
     const s = await guestSocket(a, guest)
     await s.next('ready')

@@ -1,9 +1,11 @@
 /**
  * @module server/upstreams/desk/desk-socket
- * The agent console's socket: conversation list, transcripts, replies, typing, end. Signed in with
- * `PARLEY_DESK_TOKEN` offered as a subprotocol, checked before the upgrade like the guest socket.
+ * The agent console's socket: conversation list, transcripts, replies, typing, end. Signed in with an
+ * agent's token (or `PARLEY_DESK_TOKEN`) offered as a subprotocol, checked before the upgrade like the
+ * guest socket; failed sign-ins are throttled per address. Everything the agent does is written under
+ * the account's name and marked with its id; the socket closes (4003) when the account is revoked.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import {
   countChars,
@@ -11,20 +13,42 @@ import {
   hasContent,
   normalizeText,
   parseDeskClientFrame,
+  type AgentRef,
   type DeskServerFrame,
+  type TranscriptEntry,
 } from '../../../src/protocol'
 import { publicBase, type Config } from '../../config'
-import { advanceReceipt, appendEvent, appendMessage, endConversation } from '../../conversations'
-import { sendProblem } from '../../problem'
-import { offeredCredential, sameSecret } from '../../socket/upgrade'
+import { advanceReceipt } from '../../conversations'
+import { offeredCredential } from '../../socket/upgrade'
 import type { FileVault } from '../../files'
 import type { ConversationStore } from '../../stores/types'
+import { BOOTSTRAP_AGENT_ID, type DeskAgent } from './agents'
+import { appendAgentEvent, appendAgentMessage } from './agent-writes'
+import { refuseSignIn, type DeskAuth } from './sign-in'
 import { summarize } from './summaries'
 
 const TRANSCRIPT_LIMIT = 500
+/** Close code of a desk socket whose account was revoked (DESIGN.md §5: forbidden, do not reconnect). */
+export const REVOKED_CLOSE = 4003
 
-export function registerDeskSocket(app: FastifyInstance, deps: { config: Config; store: ConversationStore; files: FileVault }): void {
-  const { config, store, files } = deps
+/** Entries an agent may have written: the ones worth looking up in the marks. */
+const byAgent = (e: TranscriptEntry): boolean => e.type === 'event' || e.role === 'agent'
+
+export function registerDeskSocket(app: FastifyInstance, deps: { config: Config; store: ConversationStore; files: FileVault; auth: DeskAuth }): void {
+  const { config, store, files, auth } = deps
+  const signedIn = new WeakMap<FastifyRequest, DeskAgent>()
+
+  /** Names of the agents marks point at, per socket: an account's name does not change. */
+  const namer = (): ((agentId: string) => Promise<AgentRef>) => {
+    const known = new Map<string, AgentRef>([[BOOTSTRAP_AGENT_ID, { id: BOOTSTRAP_AGENT_ID, name: config.deskAdminName }]])
+    return async (agentId) => {
+      const hit = known.get(agentId)
+      if (hit) return hit
+      const ref = { id: agentId, name: (await store.getAgent(agentId))?.name ?? agentId }
+      known.set(agentId, ref)
+      return ref
+    }
+  }
 
   app.get(
     '/api/desk/socket',
@@ -33,12 +57,17 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
       preValidation: async (request, reply) => {
         const offered = offeredCredential(request, reply, config.allowedOrigins, DESK_PROTOCOL)
         if ('refused' in offered) return offered.refused
-        if (!sameSecret(offered.token, config.deskToken)) return sendProblem(reply, 401, 'unauthorized', 'A valid desk token is required.')
+        const result = await auth.signIn(offered.token, request.ip)
+        if (!result.ok) return refuseSignIn(reply, result)
+        signedIn.set(request, result.agent)
         return undefined
       },
     },
     (socket: WebSocket, request) => {
+      const agent = signedIn.get(request)
+      if (!agent) return socket.close(REVOKED_CLOSE, 'not signed in')
       const base = publicBase(config, request)
+      const nameOf = namer()
       const send = (frame: DeskServerFrame): void => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
       }
@@ -46,13 +75,35 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
         request.log.error({ err }, 'desk socket action failed')
         send({ type: 'error', message: 'The action failed; try again.' })
       }
+      send({ type: 'hello', agent: { id: agent.id, name: agent.name, role: agent.role } })
 
+      async function attributed(conversationId: string, entries: TranscriptEntry[]): Promise<Record<string, AgentRef>> {
+        const marks = await store.agentMarks(conversationId, entries.filter(byAgent).map((e) => e.id))
+        const by: Record<string, AgentRef> = {}
+        for (const [entryId, agentId] of marks) by[entryId] = await nameOf(agentId)
+        return by
+      }
+
+      // entries go out in the order they came, each with the agent behind it when there is one
+      let outgoing = Promise.resolve()
       const unsubscribe = store.subscribe((event) => {
-        if (event.type === 'entry') send({ type: 'entry', conversationId: event.conversationId, entry: files.present(event.conversationId, event.entry, base) })
-        else if (event.type === 'conversation')
+        if (event.type === 'entry') {
+          const { conversationId, entry } = event
+          outgoing = outgoing
+            .then(async () => {
+              const by = byAgent(entry) ? (await attributed(conversationId, [entry]))[entry.id] : undefined
+              const presented = files.present(conversationId, entry, base)
+              send(by ? { type: 'entry', conversationId, entry: presented, by } : { type: 'entry', conversationId, entry: presented })
+            })
+            .catch(fail)
+        } else if (event.type === 'conversation')
           summarize(store, event.conversation).then((conversation) => send({ type: 'conversation', conversation }), fail)
         else if (event.type === 'signal' && event.signal.role === 'guest')
           send({ type: 'guest-typing', conversationId: event.conversationId, active: event.signal.active })
+        else if (event.type === 'agent-revoked' && event.agentId === agent.id) {
+          request.log.info({ agentId: agent.id }, 'desk account revoked; closing its socket')
+          socket.close(REVOKED_CLOSE, 'revoked')
+        }
       })
       socket.on('close', unsubscribe)
 
@@ -78,17 +129,22 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               case 'open': {
                 await advanceReceipt(store, c.id, 'deskReadSeq', c.lastSeq)
                 const { entries } = await store.readBefore(c.id, undefined, TRANSCRIPT_LIMIT)
-                return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e, base)) })
+                const by = await attributed(c.id, entries)
+                return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e, base)), by })
               }
               case 'typing':
-                return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agentName(frame.agentName) } })
-              case 'end':
-                return endConversation(store, c.id)
+                return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agent.name } })
+              case 'end': {
+                if (c.status === 'ended') return
+                await store.updateConversation(c.id, { status: 'ended' })
+                await appendAgentEvent(store, c.id, agent, 'conversation-ended')
+                return
+              }
               case 'leave': {
                 if (!c.humanJoined) return
                 // the bot answers again from here on
                 await store.updateConversation(c.id, { humanJoined: false })
-                await appendEvent(store, c.id, 'agent-left', { name: agentName(frame.agentName) })
+                await appendAgentEvent(store, c.id, agent, 'agent-left')
                 return
               }
               case 'reply': {
@@ -100,13 +156,12 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
                 if (countChars(text) > config.limits.maxMessageChars)
                   return send({ type: 'error', message: `Replies are limited to ${config.limits.maxMessageChars} characters.` })
                 if (c.status === 'ended') return send({ type: 'error', message: 'This conversation has ended.' })
-                const author = { name: agentName(frame.agentName) }
                 if (!c.humanJoined) {
                   await store.updateConversation(c.id, { humanJoined: true })
-                  await appendEvent(store, c.id, 'agent-joined', author)
+                  await appendAgentEvent(store, c.id, agent, 'agent-joined')
                 }
                 const rich = { ...(attachments ? { attachments } : {}), ...(quickReplies ? { quickReplies } : {}), ...(buttons ? { buttons } : {}), ...(cards ? { cards } : {}) }
-                await appendMessage(store, c.id, { role: 'agent', author, text, ...rich }, `agent:${frame.clientMessageId}`)
+                await appendAgentMessage(store, c.id, agent, { text, ...rich }, `agent:${frame.clientMessageId}`)
                 const after = await store.getConversation(c.id)
                 if (after) await advanceReceipt(store, c.id, 'deskReadSeq', after.lastSeq)
                 return
@@ -117,9 +172,4 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
       })
     },
   )
-}
-
-function agentName(raw: string): string {
-  const name = normalizeText(raw).trim().slice(0, 80)
-  return name || 'Agent'
 }

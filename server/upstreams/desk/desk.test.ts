@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGuest, DESK_TOKEN, openDeskSocket, openGuestSocket, startTestApp, type TestApp } from '../../test-support'
+import { addAgent, createGuest, DESK_TOKEN, openDeskSocket, openGuestSocket, startTestApp, type TestApp } from '../../test-support'
 import { botAnswer } from './bot'
 
 let app: TestApp
 beforeEach(async () => {
-  app = await startTestApp()
+  // the bootstrap admin's name: what guests see on its replies
+  app = await startTestApp({ PARLEY_DESK_ADMIN_NAME: 'Ada' })
 })
 afterEach(() => app.app.close())
 
@@ -13,6 +14,59 @@ const openDesk = (token = DESK_TOKEN) => openDeskSocket(app, token)
 describe('desk socket', () => {
   it('refuses a wrong desk token with 401', async () => {
     await expect(openDesk('wrong-token-wrong-token')).rejects.toMatchObject({ status: 401 })
+  })
+
+  it('writes a reply under the account that signed in, whatever name the console sends, and tells the desk who did each thing', async () => {
+    const ada = await addAgent(app, 'Ada Lovelace')
+    const guest = await createGuest(app)
+    const g = await openGuestSocket(app, guest)
+    await g.next('ready')
+    const desk = await openDesk(ada.token)
+    expect(await desk.next('hello')).toEqual({ type: 'hello', agent: { id: ada.agent.id, name: 'Ada Lovelace', role: 'agent' } })
+    desk.ws.send(JSON.stringify({ type: 'reply', conversationId: guest.conversationId, clientMessageId: 'a1', text: 'Hello', agentName: 'Mallory' }))
+    expect(await g.next('message', (m) => m.role === 'agent')).toMatchObject({ text: 'Hello', author: { name: 'Ada Lovelace' } })
+    const live = await desk.next('entry', (f) => f.type === 'entry' && f.entry.type === 'message' && f.entry.role === 'agent')
+    expect(live.type === 'entry' && live.by).toEqual({ id: ada.agent.id, name: 'Ada Lovelace' })
+
+    // the bootstrap admin ends it: the transcript names each agent by account
+    const admin = await openDesk()
+    admin.ws.send(JSON.stringify({ type: 'end', conversationId: guest.conversationId }))
+    await g.next('event', (e) => e.kind === 'conversation-ended')
+    admin.ws.send(JSON.stringify({ type: 'open', conversationId: guest.conversationId }))
+    const t = await admin.next('transcript')
+    if (t.type !== 'transcript') throw new Error('no transcript')
+    const named = t.entries.flatMap((e) => (t.by?.[e.id] ? [[e.type === 'message' ? e.role : e.kind, t.by[e.id]?.id]] : []))
+    expect(named).toEqual([['agent-joined', ada.agent.id], ['agent', ada.agent.id], ['conversation-ended', 'bootstrap']])
+    // the guest's copy carries no account id
+    const { entries } = await app.store.readBefore(guest.conversationId, undefined, 100)
+    expect(JSON.stringify(entries)).not.toContain(ada.agent.id)
+    desk.ws.close()
+    admin.ws.close()
+    g.close()
+  })
+
+  it('closes the open sockets of a revoked account with 4003 and refuses its token from then on', async () => {
+    const bo = await addAgent(app, 'Bo')
+    const desk = await openDesk(bo.token)
+    await desk.next('hello')
+    const closed = new Promise<number>((resolve) => desk.ws.once('close', (code) => resolve(code)))
+    const res = await app.app.inject({ method: 'DELETE', url: `/api/desk/agents/${bo.agent.id}`, headers: { authorization: `Bearer ${DESK_TOKEN}` } })
+    expect(res.statusCode).toBe(200)
+    expect(await closed).toBe(4003)
+    await expect(openDesk(bo.token)).rejects.toMatchObject({ status: 401 })
+  })
+
+  it('lets only admins manage accounts, and never shows a token hash', async () => {
+    const cy = await addAgent(app, 'Cy')
+    const asAgent = await app.app.inject({ method: 'POST', url: '/api/desk/agents', headers: { authorization: `Bearer ${cy.token}` }, payload: { name: 'Eve', role: 'admin' } })
+    expect(asAgent.statusCode).toBe(403)
+    const list = await app.app.inject({ method: 'GET', url: '/api/desk/agents', headers: { authorization: `Bearer ${DESK_TOKEN}` } })
+    expect(list.json<{ agents: { id: string; name: string }[] }>().agents.map((a) => a.name)).toEqual(['Cy'])
+    expect(list.body).not.toContain('tokenHash')
+    const stored = await app.store.getAgent(cy.agent.id)
+    expect(stored?.tokenHash).toBeTruthy()
+    expect(list.body).not.toContain(stored?.tokenHash)
+    expect(stored?.tokenHash).not.toContain(cy.token.split('.')[1])
   })
 
   it('lists conversations with unread counts, opens a transcript, and the agent reply reaches the guest; the bot steps back', async () => {

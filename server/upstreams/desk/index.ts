@@ -6,6 +6,7 @@
  * a node that takes a conversation over answers what its last holder left unanswered.
  */
 import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
 import type { Config } from '../../config'
 import type { Leases } from '../../leases'
 import type { FileVault } from '../../files'
@@ -14,9 +15,15 @@ import type { Upstream } from '../types'
 import { createWatchers } from '../watchers'
 import { createDeskBot, unansweredGuestMessages } from './bot'
 import { registerDeskSocket } from './desk-socket'
+import { deskRoutes } from './desk-routes'
+import { createDeskAuth } from './sign-in'
+import { createSignInThrottle } from './sign-in-throttle'
 
 /** A conversation no guest socket on this node has watched for this long is let go (its lease freed). */
 const IDLE_RELEASE_MS = 60_000
+/** Failed desk sign-ins allowed per client address in `SIGN_IN_WINDOW_MS`, across all nodes. */
+export const SIGN_IN_FAILURES = 10
+const SIGN_IN_WINDOW_MS = 15 * 60_000
 
 export function createDeskUpstream(deps: {
   config: Config
@@ -26,8 +33,18 @@ export function createDeskUpstream(deps: {
   files: FileVault
   botDelayMs?: number
   idleReleaseMs?: number
+  /** Where failed sign-ins are counted: the rate-limit Redis shared by every node; unset: this process. */
+  rateLimitRedis?: Redis | undefined
 }): Upstream {
   const { config, store, leases, log, files } = deps
+  const throttle = createSignInThrottle({
+    maxFailures: SIGN_IN_FAILURES,
+    windowMs: SIGN_IN_WINDOW_MS,
+    redis: deps.rateLimitRedis,
+    prefix: config.redisPrefix,
+    onError: (err) => log.warn({ err }, 'desk sign-in counter unavailable; the attempt is let through to the token check'),
+  })
+  const auth = createDeskAuth({ store, throttle, bootstrapToken: config.deskToken, bootstrapName: config.deskAdminName })
   const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
   const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
 
@@ -44,7 +61,10 @@ export function createDeskUpstream(deps: {
 
   return {
     name: 'desk',
-    routes: async (app) => registerDeskSocket(app, { config, store, files }),
+    routes: async (app) => {
+      registerDeskSocket(app, { config, store, files, auth })
+      await app.register(deskRoutes, { config, store, files, auth })
+    },
     async openConversation(conversation) {
       if (bot && conversation.lastSeq === 0) await bot.greet(conversation.id)
     },
