@@ -46,6 +46,14 @@ export async function bearer(request: FastifyRequest, reply: FastifyReply, token
   return undefined
 }
 
+/** The ended conversation of the guest token in `Authorization`, if one is sent; anything else is ignored. */
+async function endedConversation(request: FastifyRequest, tokens: TokenService, store: ConversationStore): Promise<ConversationRecord | undefined> {
+  const header = request.headers.authorization
+  const verified = header?.startsWith('Bearer ') ? await tokens.verify(header.slice(7).trim()) : undefined
+  const c = verified?.ok ? await store.getConversation(verified.claims.conversationId) : undefined
+  return c?.status === 'ended' ? c : undefined
+}
+
 /** A new guest and its (still empty) conversation. `offline`: a message left outside business hours. */
 export async function createGuest(store: ConversationStore, profile: CreateGuestSessionBody, options: { offline?: boolean } = {}): Promise<GuestRecord> {
   const guestId = newId('g')
@@ -93,6 +101,10 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')
       }
       const guest = await createGuest(store, body.value)
+      // a new chat after an ended one (its guest token sent along): the upstream may go on with its session
+      const previous = await endedConversation(request, tokens, store)
+      const carried = previous && (await upstream.continueSession?.(previous))
+      if (carried) await store.updateConversation(guest.conversationId, { upstreamSession: carried })
       const issued = await tokens.issue(guest)
       deps.metrics?.guestCreated()
       const session: GuestSession = { guestId: guest.guestId, conversationId: guest.conversationId, ...issued, socketUrl: socketUrl(config, request) }

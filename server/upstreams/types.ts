@@ -52,6 +52,11 @@ export interface Upstream {
    * contact centre did not confirm); nothing was ended and the conversation goes on.
    */
   endConversation(conversation: ConversationRecord): Promise<void | 'kept'>
+  /**
+   * The guest starts a new chat after `previous` ended (read-only): what the new conversation's
+   * `upstreamSession` is, to go on with the same upstream session (Genesys: the same token, `startNew`).
+   */
+  continueSession?(previous: ConversationRecord): Promise<string | undefined>
   /** Whether a guest can end a conversation here; false: the widget offers "close" and the agent ends it. @default true */
   guestCanEnd?(): boolean
   /** Can it take new conversations (for /readyz)? */

@@ -34,7 +34,8 @@ export class BffError extends Error {
 }
 
 export interface BffClient {
-  createGuestSession(body?: CreateGuestSessionBody): Promise<GuestSession>
+  /** `after`: the guest token of the conversation that just ended, so the contact centre can go on with its session. */
+  createGuestSession(body?: CreateGuestSessionBody, after?: string): Promise<GuestSession>
   refresh(refreshToken: string): Promise<RefreshedTokens>
   fetchMessages(guestToken: string, options?: { before?: number; limit?: number }): Promise<MessagesPage>
   endSession(guestToken: string): Promise<void>
@@ -84,8 +85,10 @@ export function createBffClient(options: BffClientOptions): BffClient {
   const auth = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
 
   return {
-    async createGuestSession(body = {}) {
-      const s = parseGuestSession(await call('api/guest-sessions', json(body)))
+    async createGuestSession(body = {}, after) {
+      const init = json(body)
+      if (after) init.headers = { 'content-type': 'application/json', ...auth(after) }
+      const s = parseGuestSession(await call('api/guest-sessions', init))
       if (!s) throw invalid()
       return s
     },

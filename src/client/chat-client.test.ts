@@ -255,4 +255,15 @@ describe('createChatClient', () => {
     expect(seen).toEqual([1, 2])
     client.stop()
   })
+
+  it('a new chat after the end sends the ended conversation\'s token along, so the contact centre can go on with its session', async () => {
+    const { bff, client } = await readyClient()
+    await client.startNew()
+    await flush()
+    const creations = bff.fetch.mock.calls.filter(([url, init]) => String(url).endsWith('/api/guest-sessions') && init?.method === 'POST')
+    expect(creations).toHaveLength(2)
+    expect(new Headers(creations[0]?.[1]?.headers).get('authorization')).toBeNull()
+    expect(new Headers(creations[1]?.[1]?.headers).get('authorization')).toBe('Bearer tok1')
+    client.stop()
+  })
 })

@@ -210,8 +210,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   }
 
   async function newSession(): Promise<GuestSession> {
-    creating ??= bff.createGuestSession(profile).finally(() => (creating = undefined))
+    creating ??= bff.createGuestSession(profile, after).finally(() => (creating = undefined))
     const session = await creating
+    after = undefined
     shown.clear()
     setResume(undefined)
     oldestSeq = undefined
@@ -338,6 +339,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     ...(options.backoff ? { backoff: options.backoff } : {}),
   })
 
+  /** The guest token of a conversation that ended, sent with the next new session (see `startNew`). */
+  let after: string | undefined
+
   /** Forget the conversation on this device: tokens, resume point, outbox, what is shown. */
   function forget(): void {
     outbox.clear()
@@ -405,6 +409,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       profile = options.profile
     },
     async startNew() {
+      // the BFF may go on with the upstream session of the ended conversation (Genesys: startNew on the same token)
+      after = holder.get()?.guestToken
       connection.stop()
       forget()
       connection.start()

@@ -14,7 +14,8 @@ let sim: GenesysSimulator
 let bff: BffProcess
 
 test.beforeAll(async () => {
-  sim = await startSimulator({ autoReply: (text) => `Thanks! About "${text}": let me check.` })
+  // a deployment that shows typing both ways and has no conversation clear (so only the agent ends a chat)
+  sim = await startSimulator({ autoReply: (text) => `Thanks! About "${text}": let me check.` }, { showAgentTyping: true, showUserTyping: true })
   bff = await startBff(E2E_GENESYS_PORT, {
     ...genesysEnv(sim),
     PARLEY_ALLOWED_ORIGINS: `http://127.0.0.1:${E2E_GENESYS_PORT}`,
@@ -58,6 +59,13 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   await expect.poll(() => sim.requests.some((r) => r.action === 'onMessage' && JSON.stringify(r.frame).includes('"Typing"'))).toBe(true)
   await box.fill('')
 
+  // without conversation clear the guest cannot end the chat, only close it: the agent ends it
+  await page.getByRole('button', { name: 'Chat options' }).click()
+  const menu = page.locator('.parley-menu-list')
+  await expect(menu.getByRole('button', { name: 'End chat and clear this device' })).toHaveCount(0)
+  await expect(menu.getByRole('button', { name: 'Close chat' })).toBeVisible()
+  await page.getByRole('button', { name: 'Chat options' }).click()
+
   // the agent ends the conversation read-only
   sim.presence(token, 'Disconnect', true)
   await expect(log).toContainText('The conversation has ended')
@@ -71,12 +79,14 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   expect(seen.length).toBeGreaterThan(0)
   for (const text of seen) expect(text).not.toContain(token)
 
-  // a new chat is a new Genesys session
+  // a new chat is a new Genesys conversation on the same token (configureSession{startNew:true})
   await page.getByRole('button', { name: 'Start a new chat' }).click()
   await expect(log).not.toContainText('Yes, size 44 is in stock.')
   await box.fill('A new question')
   await box.press('Enter')
   await expect(log).toContainText('Thanks! About "A new question": let me check.')
+  expect(sim.sessions.get(token)?.conversation).toBe(2)
+  expect(sim.requests.filter((r) => r.action === 'configureSession' && r.frame.startNew === true).map((r) => r.frame.token)).toEqual([token])
 })
 
 test('Genesys quick replies, a carousel by keyboard, time slots and a guest image', async ({ page }) => {

@@ -162,6 +162,39 @@ describe('5. only Presence Clear ends a Genesys conversation', () => {
   })
 })
 
+describe('5. a new chat after read-only', () => {
+  it('goes on with the same token, configured with startNew, as the SDK\'s startNewChat', async () => {
+    const { sim, app, guest, socket } = await started()
+    await until(() => sim.sessions.size === 1, 5000, 'session')
+    const token = sim.only().token
+    sim.presence(token, 'Disconnect', true)
+    await socket.next('event', (e) => e.kind === 'conversation-ended')
+    socket.close()
+    const created = await app.app.inject({ method: 'POST', url: '/api/guest-sessions', payload: {}, headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}` } })
+    expect(created.statusCode).toBe(201)
+    const next = await openGuestSocket(app, created.json<CreatedGuest>())
+    await next.next('ready')
+    await until(() => sim.only().conversation === 2, 5000, 'a new Genesys conversation on the same token')
+    const last = sim.requests.filter((r) => r.action === 'configureSession').at(-1)
+    expect(last?.frame).toMatchObject({ token, startNew: true })
+    next.send({ type: 'send', clientMessageId: 'n-1', text: 'a new question' })
+    await next.next('ack', (f) => f.clientMessageId === 'n-1')
+    expect(sim.sessions.size).toBe(1)
+    next.close()
+  })
+
+  it('does not carry a session over from a conversation that is still open', async () => {
+    const { sim, app, guest, socket } = await started()
+    await until(() => sim.sessions.size === 1, 5000, 'session')
+    const created = await app.app.inject({ method: 'POST', url: '/api/guest-sessions', payload: {}, headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}` } })
+    const next = await openGuestSocket(app, created.json<CreatedGuest>())
+    await next.next('ready')
+    await until(() => sim.sessions.size === 2, 5000, 'a second Genesys session')
+    next.close()
+    socket.close()
+  })
+})
+
 describe('7. the session token is a credential', () => {
   it('sends a separate random customer id, the same on every configure of the session', async () => {
     const { sim, socket } = await started()

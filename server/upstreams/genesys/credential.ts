@@ -5,11 +5,13 @@
  * Journey customer id sent in its place.
  */
 import { randomUUID } from 'node:crypto'
-import { asObject, parseJson, readString } from '../../../src/protocol/read'
+import { asObject, parseJson, readBoolean, readString } from '../../../src/protocol/read'
 
 export interface SessionCredential {
   token: string
   customerId: string
+  /** The next configure starts a new conversation on this token (a new chat after read-only). */
+  startNew?: true
 }
 
 export function newCredential(): SessionCredential {
@@ -17,7 +19,7 @@ export function newCredential(): SessionCredential {
 }
 
 export function encodeCredential(c: SessionCredential): string {
-  return JSON.stringify({ token: c.token, customerId: c.customerId })
+  return JSON.stringify({ token: c.token, customerId: c.customerId, ...(c.startNew ? { startNew: true } : {}) })
 }
 
 /**
@@ -30,7 +32,8 @@ export function decodeCredential(stored: string): { credential: SessionCredentia
   if (o) {
     const token = readString(o, 'token', 2048)
     const customerId = readString(o, 'customerId', 200)
-    return token && customerId ? { credential: { token, customerId }, upgraded: false } : undefined
+    if (!token || !customerId) return undefined
+    return { credential: readBoolean(o, 'startNew') === true ? { token, customerId, startNew: true } : { token, customerId }, upgraded: false }
   }
   return stored ? { credential: { token: stored, customerId: randomUUID() }, upgraded: true } : undefined
 }

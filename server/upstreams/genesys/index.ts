@@ -88,6 +88,10 @@ export function createGenesysUpstream(deps: {
             if (guest.email) extra.email = guest.email
             return { ...extra, ...guest.attributes }
           },
+          startedNew: () => {
+            const { token, customerId } = credential
+            store.updateConversation(c.id, { upstreamSession: encodeCredential({ token, customerId }) }).catch((err: unknown) => log.error({ err }, 'could not store the Genesys session'))
+          },
           sessionConfigured: (info) => {
             sessionMedia = info.allowedMedia ? { allowedMedia: info.allowedMedia, blockedExtensions: info.blockedExtensions } : sessionMedia
           },
@@ -159,6 +163,15 @@ export function createGenesysUpstream(deps: {
     },
     guestTyping(c, active) {
       sessions.get(c.id)?.typing(active)
+    },
+    // a new chat after read-only goes on with the same token and customer id, configured with startNew
+    async continueSession(previous) {
+      const decoded = previous.upstreamSession ? decodeCredential(previous.upstreamSession) : undefined
+      if (!decoded) return undefined
+      sessions.get(previous.id)?.close()
+      sessions.delete(previous.id)
+      await leases.release(previous.id)
+      return encodeCredential({ ...decoded.credential, startNew: true })
     },
     // only Presence Clear ends a Genesys conversation; closeSession would leave the agent a live one
     guestCanEnd: () => settings().clearEnabled,

@@ -34,6 +34,8 @@ export interface SessionContext {
   attributes(): Promise<req.Attributes>
   /** Each configured session's limits (the upstream answers the widget's availability with them). */
   sessionConfigured?(info: SessionInfo): void
+  /** A configure with `startNew` was answered: the new conversation is Genesys' now. */
+  startedNew?(): void
   /** How long a sent message may wait for its echo before the socket is presumed dead. @default 30 s */
   echoTimeoutMs?: number
   /** How long `configureSession` may wait for its SessionResponse. @default 10 s */
@@ -90,14 +92,15 @@ export class GenesysSession {
   private healthTimer: ReturnType<typeof setTimeout> | undefined
   private jwt: { value: string; expMs: number } | undefined
   private configured = new Set<(ok: boolean) => void>()
+  /** The next configure starts a new conversation on the token (a new chat after read-only, as the SDK's startNewChat). */
+  private startNew: boolean
 
   constructor(
     private readonly ctx: SessionContext,
     readonly conversationId: string,
     private readonly credential: SessionCredential,
-    /** The first configure starts a new conversation on this token (a new chat after read-only). */
-    private startNew = false,
   ) {
+    this.startNew = credential.startNew === true
     this.queue = new SendQueue({
       intervalMs: Math.ceil(1000 / ctx.genesys.messageRate),
       canSend: () => this.phase.is === 'ready' && !this.phase.filling && this.link?.isOpen === true,
@@ -377,7 +380,10 @@ export class GenesysSession {
     this.ctx.log.debug({ newSession: info.newSession, readOnly: info.readOnly }, 'Genesys session configured')
     if (!info.connected) return // the answer to closeSession
     const afterExpiry = this.phase.is === 'connecting' && this.phase.afterExpiry
-    this.startNew = false
+    if (this.startNew) {
+      this.startNew = false
+      this.ctx.startedNew?.()
+    }
     this.info = info
     this.ctx.sessionConfigured?.(info)
     if (info.newSession) this.queue.newSession()
