@@ -55,4 +55,14 @@ describe('production start', () => {
   it('the assembled package files are the repository’s own', () => {
     expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(readFileSync('package-lock.json', 'utf8'))
   })
+
+  it('is what the Dockerfile builds and runs: the same script, then /app only, unprivileged, with a health check', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8')
+    const [build = '', runtime = ''] = dockerfile.split(/^FROM /m).slice(1)
+    expect(build).toMatch(/^RUN npm run build && node scripts\/deploy\.mjs \/app$/m)
+    expect(runtime.match(/^COPY .*$/gm)).toEqual(['COPY --from=build /app /app'])
+    expect(runtime).toMatch(/^USER node$/m)
+    expect(runtime).toMatch(/^HEALTHCHECK [^]*\/healthz/m)
+    expect(runtime).toMatch(/^CMD \["node", "server\/dist\/main\.js"\]$/m)
+  })
 })
