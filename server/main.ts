@@ -5,6 +5,7 @@
 import { buildApp } from './app'
 import { ConfigError, loadConfig, type Config } from './config'
 import { terminalStream } from './log'
+import { deskStartupLines } from './upstreams/desk/startup'
 import { DeploymentError } from './upstreams/genesys/deployment'
 
 function load(): Config {
@@ -45,11 +46,7 @@ if (config.tokenSecretGenerated)
   app.log.warn('PARLEY_TOKEN_SECRET is not set: a random secret was generated, so guest tokens do not survive a restart.')
 // printed, not logged: the desk link is for the person who started the server
 console.log(`\nParley is running.\n  Demo:       ${base}/\n  Script tag: ${base}/embed-demo.html`)
-console.log(
-  config.deskTokenGenerated
-    ? `  Agent desk: ${base}/desk#token=${config.deskToken}\n              (generated token; set PARLEY_DESK_TOKEN to keep one)\n`
-    : `  Agent desk: ${base}/desk  (sign in with PARLEY_DESK_TOKEN)\n`,
-)
+console.log(deskStartupLines(config, base, process.stdout.isTTY === true))
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
