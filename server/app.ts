@@ -6,6 +6,7 @@
 import fastifyCors from '@fastify/cors'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyUnderPressure from '@fastify/under-pressure'
 import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { PROTOCOL } from '../src/protocol'
@@ -139,6 +140,15 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
     ...(backend.rateLimitRedis ? { redis: backend.rateLimitRedis, nameSpace: `${config.redisPrefix}rl:`, skipOnError: true } : { store: SnapshotLocalStore }),
     errorResponseBuilder: (_req, ctx) => ({ ...problem(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`), statusCode: 429 }),
   })
+  // Load shedding: past PARLEY_MAX_EVENT_LOOP_DELAY_MS, new guest sessions and guest socket upgrades get 503
+  // with Retry-After (they ask the routes below), so the guests already chatting keep their latency
+  await app.register(fastifyUnderPressure, {
+    maxEventLoopDelay: config.limits.maxEventLoopDelayMs,
+    sampleInterval: 500,
+    // the plugin would refuse every request; which ones are shed is the routes' decision
+    pressureHandler: () => undefined,
+  })
+  const overloaded = (): boolean => config.limits.maxEventLoopDelayMs > 0 && app.isUnderPressure()
   await app.register(fastifyWebsocket, {
     options: {
       maxPayload: config.limits.maxFrameBytes,
@@ -152,13 +162,13 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
 
   await app.register(healthRoutes, { store, upstream, draining: () => draining })
   let hub: ReturnType<typeof registerGuestSocket> | undefined
-  const metrics = createMetrics({ store, guestSockets: () => hub?.count() ?? 0, ready: () => !draining && upstream.ready() })
+  const metrics = createMetrics({ store, guestSockets: () => hub?.count() ?? 0, ready: () => !draining && upstream.ready(), trackedGuests: () => hub?.trackedGuests() ?? 0 })
   await app.register(metricsRoutes, { metrics, token: config.metricsToken })
-  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics, files })
+  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics, files, overloaded })
   await app.register(attachmentRoutes, { config, store, tokens, upstream, files })
   await app.register(feedbackRoutes, { config, store, tokens, upstream })
   await app.register(async (scope) => {
-    hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics, files })
+    hub = registerGuestSocket(scope, { config, store, tokens, upstream, metrics, files, overloaded })
   })
   if (upstream.routes) await app.register(upstream.routes)
   await app.register(pageRoutes, { distDir: config.distDir, csp })

@@ -30,6 +30,8 @@ interface Deps {
   tokens: TokenService
   upstream: Upstream
   files: FileVault
+  /** True while the node is overloaded: new guests get 503 with Retry-After instead of slowing everyone. */
+  overloaded?: () => boolean
 }
 
 function socketUrl(config: Config, request: FastifyRequest): string {
@@ -96,6 +98,10 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     async (request, reply) => {
       const body = parseCreateGuestSessionBody(request.body)
       if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+      if (deps.overloaded?.()) {
+        reply.header('retry-after', '5')
+        return sendProblem(reply, 503, 'unavailable', 'The service is busy; try again shortly.')
+      }
       if (!upstream.ready()) {
         reply.header('retry-after', '5')
         return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')

@@ -20,11 +20,14 @@ export interface Metrics {
   frameRefused(code: FrameErrorCode): void
 }
 
-export function createMetrics(deps: { store: ConversationStore; guestSockets: () => number; ready: () => boolean }): Metrics {
+export function createMetrics(deps: { store: ConversationStore; guestSockets: () => number; ready: () => boolean; trackedGuests?: () => number }): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'parley_' })
   new Gauge({ name: 'parley_guest_sockets', help: 'Open guest sockets on this node.', registers: [registry], collect() {
     this.set(deps.guestSockets())
+  } })
+  new Gauge({ name: 'parley_guest_limits_tracked', help: 'Guests whose per-guest limits this node holds (a socket open or opening).', registers: [registry], collect() {
+    this.set(deps.trackedGuests?.() ?? 0)
   } })
   new Gauge({ name: 'parley_store_up', help: '1 when the conversation store (Redis, or memory) answers.', registers: [registry], async collect() {
     this.set((await deps.store.ping().catch(() => false)) ? 1 : 0)

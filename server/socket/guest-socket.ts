@@ -38,11 +38,27 @@ const SLOW_CONSUMER_GRACE_MS = 5000
 const HEARTBEAT_SLICE = 250
 /** Rate-limited frames tolerated before the socket is closed with 4008. */
 const MAX_VIOLATIONS = 50
+/**
+ * What one socket may send of each frame type besides `send` and `typing` (per guest, from the config):
+ * sustained rate per second and burst. A `resume` replays up to MAX_REPLAY entries, so it gets about one
+ * every three seconds (20 of them drew 3.6 MiB of replay before); the rest are cheap but still bounded.
+ * Frames that do not parse count as `malformed`.
+ */
+const FRAME_BUDGETS = {
+  resume: { rate: 1 / 3, burst: 2 },
+  read: { rate: 5, burst: 20 },
+  auth: { rate: 0.2, burst: 3 },
+  ping: { rate: 10, burst: 50 },
+  malformed: { rate: 5, burst: 30 },
+} as const
+type BudgetedFrame = keyof typeof FRAME_BUDGETS
 
 interface GuestLimits {
   messages: TokenBucket
   typing: TokenBucket
   sockets: Set<WebSocket>
+  /** Upgrades that passed the checks and hold a place among `sockets` until they open or fail. */
+  pending: number
   violations: number
   sendsPausedUntil: number
 }
@@ -54,6 +70,8 @@ export interface GuestSocketHub {
    */
   drain(windowMs: number): Promise<void>
   count(): number
+  /** Guests whose limits this node holds (one entry per guest with a socket open or opening). */
+  trackedGuests(): number
 }
 
 declare module 'fastify' {
@@ -61,12 +79,23 @@ declare module 'fastify' {
     guestClaims?: GuestClaims
     /** The response object of the upgrade, which @fastify/websocket attached to the TCP socket. */
     upgradeResponse?: ServerResponse
+    /** Gives back the place among the guest's sockets this upgrade holds; idempotent. */
+    releaseSocketPlace?: () => void
   }
 }
 
 export function registerGuestSocket(
   app: FastifyInstance,
-  deps: { config: Config; store: ConversationStore; tokens: TokenService; upstream: Upstream; files: FileVault; metrics?: Metrics },
+  deps: {
+    config: Config
+    store: ConversationStore
+    tokens: TokenService
+    upstream: Upstream
+    files: FileVault
+    metrics?: Metrics
+    /** True while the node is overloaded: new sockets get 503 with Retry-After (@fastify/under-pressure). */
+    overloaded?: () => boolean
+  },
 ): GuestSocketHub {
   const { config, store, tokens, upstream, files } = deps
   const limits = new Map<string, GuestLimits>()
@@ -77,6 +106,11 @@ export function registerGuestSocket(
   const opening = new Map<string, Promise<void>>()
   const dispatch = createDispatch(store)
 
+  /** Forget a guest's limits once nothing of it is open or opening (the entry would otherwise leak). */
+  const forgetIfIdle = (guestId: string, l: GuestLimits): void => {
+    if (l.sockets.size === 0 && l.pending === 0 && limits.get(guestId) === l) limits.delete(guestId)
+  }
+
   const limitsFor = (guestId: string): GuestLimits => {
     let l = limits.get(guestId)
     if (!l) {
@@ -84,6 +118,7 @@ export function registerGuestSocket(
         messages: createTokenBucket(config.limits.msgRate, config.limits.msgBurst),
         typing: createTokenBucket(config.limits.typingRate, Math.max(2, config.limits.typingRate)),
         sockets: new Set(),
+        pending: 0,
         violations: 0,
         sendsPausedUntil: 0,
       }
@@ -137,19 +172,42 @@ export function registerGuestSocket(
     '/api/socket',
     {
       websocket: true,
+      // a request that never became a socket (no upgrade, a handshake ws refused) gives its place back
+      onResponse: async (request) => request.releaseSocketPlace?.(),
       preValidation: async (request, reply) => {
         if (draining) {
           reply.header('retry-after', '1')
           return sendProblem(reply, 503, 'unavailable', 'The server is restarting.')
         }
+        if (deps.overloaded?.()) {
+          reply.header('retry-after', '5')
+          return sendProblem(reply, 503, 'unavailable', 'The server is busy; try again shortly.')
+        }
         const offered = offeredCredential(request, reply, config.allowedOrigins, PROTOCOL)
         if ('refused' in offered) return offered.refused
         const verified = await tokens.verify(offered.token)
         if (!verified.ok) return sendProblem(reply, 401, 'unauthorized', `The guest token is ${verified.reason}.`)
-        if (limitsFor(verified.claims.guestId).sockets.size >= config.limits.socketsPerGuest) {
+        // checked and taken in one synchronous step: parallel upgrades of one guest cannot all pass the check
+        // before any of them has opened
+        const { guestId } = verified.claims
+        const held = limitsFor(guestId)
+        if (held.sockets.size + held.pending >= config.limits.socketsPerGuest) {
+          forgetIfIdle(guestId, held)
           reply.header('retry-after', '5')
           return sendProblem(reply, 429, 'rate_limited', 'Too many sockets for this guest.')
         }
+        held.pending++
+        const tcp = request.raw.socket
+        const release = (): void => {
+          if (!request.releaseSocketPlace) return
+          request.releaseSocketPlace = undefined
+          tcp.off('close', release)
+          held.pending--
+          forgetIfIdle(guestId, held)
+        }
+        request.releaseSocketPlace = release
+        // a handshake that ws refuses, or a client gone before the upgrade, ends with the TCP socket
+        tcp.once('close', release)
         request.guestClaims = verified.claims
         request.upgradeResponse = reply.raw
       },
@@ -170,7 +228,9 @@ export function registerGuestSocket(
       socket.removeAllListeners('error')
       const { guestId, conversationId } = claims
       const guestLimits = limitsFor(claims.guestId)
+      // the place this upgrade held becomes the socket's, in one step (added first, so the entry is never idle)
       guestLimits.sockets.add(socket)
+      request.releaseSocketPlace?.()
       sockets.set(socket, () => queue)
       alive.set(socket, true)
       socket.on('pong', () => alive.set(socket, true))
@@ -231,7 +291,7 @@ export function registerGuestSocket(
         unsubscribe()
         sockets.delete(socket)
         guestLimits.sockets.delete(socket)
-        if (guestLimits.sockets.size === 0) limits.delete(claims.guestId)
+        forgetIfIdle(claims.guestId, guestLimits)
         upstream.guestDisconnected?.(claims.conversationId)
       })
       socket.on('error', (err) => log.debug({ err }, 'guest socket error'))
@@ -239,6 +299,22 @@ export function registerGuestSocket(
       const violation = (frame: ServerFrame): void => {
         send(frame)
         if (++guestLimits.violations > MAX_VIOLATIONS) socket.close(CloseCode.Policy, 'rate limit')
+      }
+
+      const bucket = (type: BudgetedFrame): TokenBucket => createTokenBucket(FRAME_BUDGETS[type].rate, FRAME_BUDGETS[type].burst)
+      const budgets: Record<BudgetedFrame, TokenBucket> = {
+        resume: bucket('resume'),
+        read: bucket('read'),
+        auth: bucket('auth'),
+        ping: bucket('ping'),
+        malformed: bucket('malformed'),
+      }
+      /** Takes from the socket's budget for this frame type; over it, answers with an error and returns false. */
+      const withinBudget = (type: BudgetedFrame): boolean => {
+        const wait = budgets[type].take()
+        if (!wait) return true
+        violation({ type: 'error', code: 'rate_limited', message: `Too many ${type === 'malformed' ? 'malformed' : `"${type}"`} frames.`, retryAfterMs: wait })
+        return false
       }
 
       async function handle(frame: ClientFrame, c: ConversationRecord): Promise<void> {
@@ -262,6 +338,7 @@ export function registerGuestSocket(
           }
           case 'resume': {
             if (frame.epoch !== c.epoch || frame.afterSeq > c.lastSeq) return send({ type: 'reset', epoch: c.epoch })
+            if (!withinBudget('resume')) return
             const missed = await store.readAfter(c.id, frame.afterSeq, MAX_REPLAY + 1)
             if (missed.length > MAX_REPLAY) return send({ type: 'reset' })
             for (const entry of missed) send(files.present(c.id, entry, base))
@@ -326,9 +403,12 @@ export function registerGuestSocket(
       // frames are handled one at a time, in arrival order
       let queue = Promise.resolve()
       const onMessage = (data: RawData, isBinary: boolean): void => {
-        if (isBinary) return send({ type: 'error', code: 'binary_frame', message: 'Only JSON text frames are accepted.' })
+        if (isBinary) return withinBudget('malformed') ? send({ type: 'error', code: 'binary_frame', message: 'Only JSON text frames are accepted.' }) : undefined
         const parsed = parseClientFrame(rawText(data))
-        if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message })
+        if (!parsed.ok) return withinBudget('malformed') ? send({ type: 'error', code: parsed.code, message: parsed.message }) : undefined
+        const { type } = parsed.value
+        // a resume is charged only when it replays (handle); send and typing have per-guest limits of their own
+        if (type !== 'send' && type !== 'typing' && type !== 'resume' && !withinBudget(type)) return
         queue = queue
           .then(async () => {
             const c = await store.getConversation(claims.conversationId)
@@ -381,5 +461,6 @@ export function registerGuestSocket(
       )
     },
     count: () => sockets.size,
+    trackedGuests: () => limits.size,
   }
 }
