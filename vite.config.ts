@@ -2,7 +2,7 @@
  * One config, one build per mode (`npm run build` runs them all, scripts/build.mjs):
  * - `demo`  index.html → dist/demo
  * - `desk`  desk.html → dist/desk
- * - `lib`   src/index.ts and src/client/index.ts → dist/lib (ESM; vue, pinia and @vueuse/core stay imports)
+ * - `lib`   src/index.ts, src/client/index.ts and src/protocol/index.ts → dist/lib (ESM; vue, pinia and @vueuse/core stay imports)
  * - `embed` src/embed/panel.ts → dist/embed/parley-panel.js (the Vue panel) and a chunk per language
  * - `launcher` src/embed/parley.ts → dist/embed/parley.js, the script tag, which imports the panel by URL
  * `vite` alone serves the demo with the BFF proxied.
@@ -11,9 +11,15 @@ import vue from '@vitejs/plugin-vue'
 import { defineConfig, type UserConfig } from 'vite'
 
 const BFF = process.env.PARLEY_BFF ?? 'http://127.0.0.1:8080'
-/** Each language catalogue is a chunk named `locale-<tag>-<hash>.js`: scripts/size.mjs counts one of them. */
-const chunkFileNames = (chunk: { facadeModuleId: string | null }): string =>
-  chunk.facadeModuleId?.includes('/i18n/locales/') ? 'locale-[name]-[hash].js' : '[name]-[hash].js'
+/**
+ * Each language catalogue is a chunk named `locale-<tag>-<hash>.js` (scripts/size.mjs counts the largest),
+ * each part loaded on first use (components/lazy.ts) one named `part-<Component>-<hash>.js`.
+ */
+const chunkFileNames = (chunk: { facadeModuleId: string | null }): string => {
+  const id = chunk.facadeModuleId ?? ''
+  if (id.includes('/i18n/locales/')) return 'locale-[name]-[hash].js'
+  return /\/components\/[^/]+\.(vue|ts)$/.test(id) ? 'part-[name]-[hash].js' : '[name]-[hash].js'
+}
 
 export default defineConfig(({ mode }): UserConfig => {
   const common: UserConfig = {
@@ -38,7 +44,7 @@ export default defineConfig(({ mode }): UserConfig => {
           outDir: 'dist/lib',
           emptyOutDir: false, // the type declarations (vue-tsc) land here too
           cssCodeSplit: false,
-          lib: { entry: { index: 'src/index.ts', client: 'src/client/index.ts' }, formats: ['es'], cssFileName: 'style' },
+          lib: { entry: { index: 'src/index.ts', client: 'src/client/index.ts', protocol: 'src/protocol/index.ts' }, formats: ['es'], cssFileName: 'style' },
           rolldownOptions: { external: ['vue', 'pinia', '@vueuse/core', /^@vue\//], preserveEntrySignatures: 'allow-extension', output: { minify: true, chunkFileNames } },
           minify: true,
         },
@@ -58,7 +64,7 @@ export default defineConfig(({ mode }): UserConfig => {
           // (0.6 kB, vitejs/vite#18551) that a JS-only chunk does not need; minified all the same
           lib: { entry: { 'parley-panel': 'src/embed/panel.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
           minify: true,
-          rolldownOptions: { preserveEntrySignatures: 'strict', output: { minify: true, chunkFileNames } },
+          rolldownOptions: { preserveEntrySignatures: 'allow-extension', output: { minify: true, chunkFileNames } },
         },
       }
     case 'launcher':

@@ -1,7 +1,11 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import ChatLauncher from './ChatLauncher.vue'
 import MessageBubble from './MessageBubble.vue'
+import { loadFormatter } from './MessageText'
+
+// the formatter loads with the first message that needs it (MessageText.test.ts); here it is there
+beforeAll(loadFormatter)
 
 const base = { kind: 'message', key: 'k', sentAt: '2026-01-01T00:00:00.000Z' } as const
 

@@ -1,5 +1,5 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { textsAtLimit } from '../protocol/text-cases.test-helper'
 import MessageComposer from './MessageComposer.vue'
 
@@ -81,7 +81,8 @@ describe('MessageComposer', () => {
   it('shows chips with progress and errors, waits for uploads, then sends files without text', async () => {
     const uploading = { key: 1, name: 'a.png', progress: 0.4, abort: () => undefined }
     const w = mount(MessageComposer, { props: { attach: true, chips: [uploading, { key: 2, name: 'x.exe', progress: 0, error: 'Files of this type are not accepted.', abort: () => undefined }] } })
-    expect(w.get('progress').attributes()).toMatchObject({ 'aria-label': 'Uploading a.png' })
+    // the chips are loaded with the first file
+    expect((await vi.waitFor(() => w.get('progress'))).attributes()).toMatchObject({ 'aria-label': 'Uploading a.png' })
     expect(w.get('[role="alert"]').text()).toBe('Files of this type are not accepted.')
     expect(w.get('button[type="submit"]').attributes('disabled')).toBeDefined()
     await w.get('button[aria-label="Remove x.exe"]').trigger('click')

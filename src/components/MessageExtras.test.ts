@@ -1,7 +1,8 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import MessageBubble from './MessageBubble.vue'
 import MessageExtras from './MessageExtras.vue'
+import { loadFormatter } from './MessageText'
 import { HOSTILE } from './hostile.test-helper'
 
 const base = { kind: 'message', key: 'k', id: 'm1', role: 'bot', text: '', sentAt: '2026-01-01T00:00:00.000Z' } as const
@@ -35,8 +36,8 @@ describe('MessageExtras', () => {
       this.open = true
     }
     await w.get('button.parley-thumb').trigger('click')
-    await new Promise((r) => setTimeout(r))
-    const dialog = w.get('dialog')
+    // the viewer is loaded the first time an image is opened
+    const dialog = await vi.waitFor(() => w.get('dialog'))
     expect(dialog.attributes('aria-label')).toBe('cat.png')
     expect(dialog.findAll('img')[0]?.attributes('alt')).toBe('cat.png')
     w.unmount()
@@ -79,6 +80,8 @@ describe('MessageExtras', () => {
 })
 
 describe('MessageBubble formatting', () => {
+  beforeAll(loadFormatter)
+
   it('renders bold, italic, code and lists as elements and raw HTML as text', () => {
     const w = mount(MessageBubble, { props: { item: { ...base, text: '**Bold** _it_ `x<y`\n- one\n- <b>two</b>' } } })
     expect(w.get('strong').text()).toBe('Bold')
@@ -97,7 +100,8 @@ describe('MessageBubble formatting', () => {
 
   it('emits the chosen quick reply', async () => {
     const w = mount(MessageBubble, { props: { item: { ...base, text: 'Pick', quickReplies: [{ text: 'Yes', payload: 'y' }] } } })
-    await w.vm.$nextTick()
+    // the extras are loaded with the first message that has any
+    await vi.waitFor(() => w.get('.parley-chips button'))
     await w.get('.parley-chips button').trigger('click')
     expect(w.emitted('reply')).toEqual([['Yes', { kind: 'quick-reply', payload: 'y', messageId: 'm1' }]])
   })

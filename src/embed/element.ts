@@ -6,6 +6,7 @@
  */
 import { directionOf, pickLocale } from '../i18n/match'
 import { OPEN_CHAT } from '../i18n/open-chat'
+import { addStyles } from './add-styles'
 import { EMBED_CSS } from './styles'
 import type { EmbedEventName, EmbedEvents, EmbedOptions, PanelController, PanelModule } from './types'
 
@@ -102,20 +103,6 @@ export class ParleyElement extends HTMLElement {
     )
     return this.panel
   }
-}
-
-/** Constructable stylesheets are outside CSP's reach; the `<style>` fallback carries the nonce. */
-export function addStyles(root: ShadowRoot, css: string, nonce: string | undefined): void {
-  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
-    const sheet = new CSSStyleSheet()
-    sheet.replaceSync(css)
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
-    return
-  }
-  const style = document.createElement('style')
-  if (nonce) style.nonce = nonce
-  style.textContent = css
-  root.append(style)
 }
 
 function hasLiveSession(persist: EmbedOptions['persist']): boolean {

@@ -2,16 +2,23 @@
  * @module embed/panel
  * The Vue half of the script tag, imported on the first open: `<ParleyChat>` with its own app and Pinia,
  * mounted inside the launcher's shadow root, with every component's CSS (compiled in custom-element mode,
- * so it arrives as strings) adopted into that root.
+ * so it arrives as strings) adopted into that root. The parts loaded on first use (components/lazy.ts)
+ * are left out of the panel and bring their CSS when they come.
  */
 import { createPinia } from 'pinia'
 import { createApp, h, shallowRef } from 'vue'
+import { onPartStyles } from '../components/lazy'
 import ParleyChat, { type ParleyChatExposed } from '../components/ParleyChat.vue'
 import { loadMessages, pickLocale } from '../i18n'
+import { addStyles } from './add-styles'
 import type { MountPanel } from './types'
 
-const components = import.meta.glob<{ default: { styles?: string[] } }>('../components/*.vue', { eager: true })
-/** Every component's CSS; the launcher adopts it into its shadow root before mounting. */
+// the parts loaded on first use stay out: importing them here would put them into the panel
+const components = import.meta.glob<{ default: { styles?: string[] } }>(
+  ['../components/*.vue', '!../components/{MessageExtras,ImageViewer,UploadChips,FieldsForm}.vue'],
+  { eager: true },
+)
+/** The CSS of every component the panel carries; the launcher adopts it into its shadow root before mounting. */
 export const PANEL_CSS = Object.values(components)
   .flatMap((m) => m.default.styles ?? [])
   .join('\n')
@@ -48,6 +55,8 @@ export const mountPanel: MountPanel = async (target, options, emit) => {
       }),
   })
   app.use(createPinia())
+  const root = target.getRootNode()
+  const offStyles = onPartStyles((css) => root instanceof ShadowRoot && addStyles(root, css, options.nonce))
   app.mount(mountPoint)
   const exposed = (): ParleyChatExposed => {
     if (!chat.value) throw new Error('Parley: the panel is not mounted')
@@ -60,6 +69,7 @@ export const mountPanel: MountPanel = async (target, options, emit) => {
     endChat: () => exposed().endChat(),
     unmount: () => {
       app.unmount()
+      offStyles()
       mountPoint.remove()
     },
   }
