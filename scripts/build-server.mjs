@@ -1,4 +1,5 @@
-// Compiles the BFF into one ES module, server/dist/main.js, for `node server/dist/main.js` (DESIGN.md §11).
+// Compiles the BFF into ES modules for production (DESIGN.md §11): server/dist/main.js (`node server/dist/main.js`)
+// and server/dist/desk.js, the desk-accounts CLI (`npm run desk` where tsx is not installed).
 // esbuild bundles the server's own files and the src/protocol it imports (relative imports: tsc would leave
 // them extensionless, which Node's ESM loader refuses, and src/protocol is outside the server package) and
 // leaves every package as an import, resolved from node_modules at run time. Types are checked by vue-tsc -b.
@@ -10,7 +11,8 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const SERVER_ENTRY = 'server/main.ts'
+/** Output name → entry; each output is self-contained (no shared chunks to keep in step). */
+const ENTRIES = { main: 'server/main.ts', desk: 'server/cli/desk.ts' }
 export const SERVER_OUT = 'server/dist/main.js'
 
 /** Imported only when present (in a try), so they may be dev-only: pino-pretty for readable terminal logs. */
@@ -26,8 +28,8 @@ export async function buildServer() {
   rmSync(`${ROOT}server/dist`, { recursive: true, force: true })
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: [SERVER_ENTRY],
-    outfile: SERVER_OUT,
+    entryPoints: ENTRIES,
+    outdir: 'server/dist',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -54,7 +56,8 @@ export async function buildServer() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
-    console.log(`Parley: built the server into ${await buildServer()}.`)
+    await buildServer()
+    console.log('Parley: built the server into server/dist/ (main.js, desk.js).')
   } catch (err) {
     console.error(`Parley: the server build failed: ${err instanceof Error ? err.message : String(err)}`)
     process.exit(1)

@@ -9,6 +9,8 @@ export interface DeployReport {
   /** Status of each page the server serves from the prebuilt dist/. */
   pages: Record<string, number>
   roundTrip: { protocol: string; ackSeq: number; answer: unknown }
+  /** `node server/dist/desk.js agent add "Deploy Check"`, then `agent list`, against the running server. */
+  desk: { add: { status: number | null; out: string }; list: { status: number | null; out: string } }
   /** Exit code (or signal) after SIGTERM. */
   exitCode: number | string | null
   /** What the server printed (its banner and JSON log lines). */

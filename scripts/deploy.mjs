@@ -6,7 +6,8 @@
 //   it can), so neither tsx, Vite nor any other development package is present.
 // check: start `node server/dist/main.js` in <dir> on 127.0.0.1 with a minimal environment, read /healthz and
 //   the pages, make a guest round trip (session over HTTP, socket with the parley.v1 subprotocol, a message and
-//   the bot's answer), then SIGTERM it and expect a clean exit.
+//   the bot's answer), add and list a desk account with the compiled CLI (server/dist/desk.js), then SIGTERM it
+//   and expect a clean exit.
 import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -88,7 +89,18 @@ function startServer(dir) {
     child.stderr.on('data', onData)
     void exited.then((code) => reject(new Error(`the server exited during start (${code}):\n${output.slice(-2000)}`)))
   })
-  return { child, exited, url: withTimeout(url, STEP_MS, 'server start'), output: () => output }
+  return { child, env, exited, url: withTimeout(url, STEP_MS, 'server start'), output: () => output }
+}
+
+/** The compiled desk CLI (server/dist/desk.js) against the running server, as an operator runs it in the image. */
+function deskCli(dir, env, base, args) {
+  const r = spawnSync(process.execPath, ['server/dist/desk.js', ...args], {
+    cwd: dir,
+    env: { PATH: env.PATH, PARLEY_URL: base, PARLEY_DESK_TOKEN: env.PARLEY_DESK_TOKEN, PARLEY_TOKEN_SECRET: env.PARLEY_TOKEN_SECRET },
+    encoding: 'utf8',
+    timeout: STEP_MS,
+  })
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` }
 }
 
 function guestRoundTrip(dir, base) {
@@ -133,9 +145,11 @@ export async function check(dir) {
     const pages = {}
     for (const path of ['/', '/desk', '/embed-demo.html', '/embed/parley.js']) pages[path] = (await fetch(path === '/' ? `${base}/` : `${base}${path}`)).status
     const roundTrip = await guestRoundTrip(resolve(dir), base)
+    const deskAdd = deskCli(resolve(dir), server.env, base, ['agent', 'add', 'Deploy Check'])
+    const deskList = deskCli(resolve(dir), server.env, base, ['agent', 'list'])
     server.child.kill('SIGTERM')
     const exitCode = await withTimeout(server.exited, STEP_MS, 'exit after SIGTERM')
-    return { healthz: { status: healthz.status, body: await healthz.json() }, pages, roundTrip, exitCode, output: server.output() }
+    return { healthz: { status: healthz.status, body: await healthz.json() }, pages, roundTrip, desk: { add: deskAdd, list: deskList }, exitCode, output: server.output() }
   } finally {
     if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL')
   }
@@ -149,6 +163,8 @@ export function problems(report, present) {
   for (const [path, status] of Object.entries(report.pages)) if (status !== 200) out.push(`${path} answered ${status}`)
   if (report.roundTrip.protocol !== 'parley.v1') out.push(`the socket's subprotocol is "${report.roundTrip.protocol}"`)
   if (typeof report.roundTrip.answer !== 'string' || !report.roundTrip.answer) out.push('the bot gave no answer')
+  if (report.desk.add.status !== 0 || !report.desk.list.out.includes('Deploy Check'))
+    out.push(`the compiled desk CLI failed: ${report.desk.add.out.trim()} ${report.desk.list.out.trim()}`.slice(0, 500))
   if (report.exitCode !== 0) out.push(`the server exited with ${report.exitCode} after SIGTERM`)
   return out
 }
@@ -165,7 +181,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const report = await check(target)
     const failed = problems(report, present)
     if (failed.length) throw new Error(failed.join('; '))
-    console.log(`Parley: production install in ${target} checked: /healthz, the pages, a guest round trip (the bot answered), a clean SIGTERM; no ${DEV_ONLY.join(', ')}.`)
+    console.log(`Parley: production install in ${target} checked: /healthz, the pages, a guest round trip (the bot answered), the desk CLI, a clean SIGTERM; no ${DEV_ONLY.join(', ')}.`)
   } catch (err) {
     console.error(`Parley: the deploy check failed: ${err instanceof Error ? err.message : String(err)}`)
     process.exit(1)

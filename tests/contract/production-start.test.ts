@@ -44,6 +44,12 @@ describe('production start', () => {
     expect(report.roundTrip.answer).not.toBe('')
   })
 
+  it('runs the compiled desk CLI (server/dist/desk.js) against the server: an account added is listed', () => {
+    expect(report.desk.add.status).toBe(0)
+    expect(report.desk.list.status).toBe(0)
+    expect(report.desk.list.out).toMatch(/agt_\S+\s+agent\s+active\s+Deploy Check/)
+  })
+
   it('drains and exits 0 on SIGTERM, and logs JSON when stdout is not a terminal', () => {
     expect(report.exitCode).toBe(0)
     const logLines = report.output.split('\n').filter((l) => l.startsWith('{'))
