@@ -21,6 +21,37 @@ const LocalStore = createRequire(import.meta.url)('@fastify/rate-limit/store/Loc
   exponentialBackoff: boolean,
 ) => LocalStoreLike
 
+/**
+ * A fixed-window counter per key for limits the rate-limit plugin cannot key (the key is known only in the
+ * handler). Bounded: past `maxKeys` the oldest windows are dropped, so a flood of keys costs no memory.
+ */
+export interface WindowCounter {
+  /** Counts one hit; 0 when within the limit, else the milliseconds until the window ends. */
+  hit(key: string, now?: number): number
+}
+
+export function createWindowCounter(options: { max: number; windowMs: number; maxKeys?: number }): WindowCounter {
+  const { max, windowMs, maxKeys = 100_000 } = options
+  const windows = new Map<string, { start: number; count: number }>()
+  return {
+    hit(key, now = Date.now()) {
+      let w = windows.get(key)
+      if (!w || now - w.start >= windowMs) {
+        windows.delete(key)
+        w = { start: now, count: 0 }
+        windows.set(key, w)
+        // Map order is insertion order: the first keys are the oldest windows
+        for (const [k, old] of windows) {
+          if (windows.size <= maxKeys && now - old.start < windowMs) break
+          windows.delete(k)
+        }
+      }
+      w.count++
+      return w.count > max ? Math.max(1, w.start + windowMs - now) : 0
+    },
+  }
+}
+
 export class SnapshotLocalStore implements FastifyRateLimitStore {
   private readonly inner: LocalStoreLike
 

@@ -37,6 +37,16 @@ export interface TokenService {
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
+/**
+ * The family a refresh token belongs to, read from the token itself (`<family>.<secret>`), so refreshes can
+ * be limited per family before the store is asked. Not a secret: it only names the chain.
+ */
+export function refreshFamily(refreshToken: string): string | undefined {
+  const dot = refreshToken.indexOf('.')
+  const family = dot > 0 ? refreshToken.slice(0, dot) : undefined
+  return family && /^[A-Za-z0-9-]{1,64}$/.test(family) ? family : undefined
+}
+
 export function createTokenService(deps: { secret: Uint8Array; ttlSeconds: number; store: ConversationStore }): TokenService {
   const { secret, ttlSeconds, store } = deps
 
@@ -51,7 +61,7 @@ export function createTokenService(deps: { secret: Uint8Array; ttlSeconds: numbe
       .setIssuedAt()
       .setExpirationTime(exp)
       .sign(secret)
-    const refreshToken = randomBytes(32).toString('base64url')
+    const refreshToken = `${family}.${randomBytes(32).toString('base64url')}`
     await store.putRefreshToken(hash(refreshToken), {
       guestId: guest.guestId,
       family,

@@ -19,7 +19,8 @@ import { endConversation, newId } from '../conversations'
 import { sendProblem } from '../problem'
 import type { ConversationRecord, ConversationStore, GuestRecord } from '../stores/types'
 import type { Metrics } from './metrics'
-import type { GuestClaims, TokenService } from '../tokens'
+import { refreshFamily, type GuestClaims, type TokenService } from '../tokens'
+import { createWindowCounter } from '../rate-limit-store'
 import type { Upstream } from '../upstreams/types'
 import type { FileVault } from '../files'
 
@@ -118,9 +119,18 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     },
   )
 
-  app.post('/api/guest-sessions/refresh', async (request, reply) => {
+  // per address by the plugin; per token family here, where the family is known (one guest's chain may not
+  // rotate hundreds of times a minute even from many addresses)
+  const familyRefreshes = createWindowCounter({ max: config.limits.refreshFamilyPerMinute, windowMs: 60_000 })
+  app.post('/api/guest-sessions/refresh', { config: { rateLimit: { max: config.limits.refreshRatePerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
     const body = parseRefreshBody(request.body)
     if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+    const family = refreshFamily(body.value.refreshToken)
+    const wait = family === undefined ? 0 : familyRefreshes.hit(family)
+    if (wait) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)))
+      return sendProblem(reply, 429, 'rate_limited', 'This session refreshes too often; wait and try again.')
+    }
     const rotated = await tokens.rotate(body.value.refreshToken)
     if (!rotated.ok) return sendProblem(reply, 401, 'invalid_refresh_token', 'The refresh token is unknown, expired or already used.')
     const answer: RefreshedTokens = rotated.tokens
