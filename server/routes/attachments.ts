@@ -69,6 +69,17 @@ export async function attachmentRoutes(
     return reply.code(201).header('cache-control', 'no-store').send({ attachmentId: result.attachmentId })
   })
 
+  app.delete<{ Params: { id: string } }>('/api/guest-sessions/current/attachments/:id', async (request, reply) => {
+    const claims = await bearer(request, reply, tokens)
+    if (!claims) return reply
+    const { id } = request.params
+    if (!/^[A-Za-z0-9._:-]{1,200}$/.test(id)) return sendProblem(reply, 400, 'bad_request', 'Not an attachment id.')
+    const c = await store.getConversation(claims.conversationId)
+    // a file that is never sent is the contact centre's to drop; an upstream that keeps nothing has nothing to do
+    if (c) await upstream.discardAttachment?.(c, id)
+    return reply.code(204).send()
+  })
+
   app.get<{ Params: { id: string }; Querystring: Partial<Record<'c' | 'e' | 's', string>> }>('/api/files/:id', async (request, reply) => {
     const { id } = request.params
     const q = request.query

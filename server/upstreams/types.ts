@@ -40,6 +40,8 @@ export interface Upstream {
   sendGuestMessage?(conversation: ConversationRecord, draft: GuestDraft): Promise<GuestSendOutcome>
   /** Take a guest file for a later `send` (`POST /api/guest-sessions/current/attachments`); absent → 501. */
   uploadAttachment?(conversation: ConversationRecord, file: { name: string; type: string; bytes: Buffer }): Promise<UploadResult>
+  /** The guest removed a file they uploaded but did not send (Genesys: `deleteAttachment`). */
+  discardAttachment?(conversation: ConversationRecord, attachmentId: string): Promise<void>
   /** A fresh download URL for a file the upstream keeps (Genesys); the BFF's signed file URLs redirect to it. */
   attachmentUrl?(conversation: ConversationRecord, attachmentId: string): Promise<string | undefined>
   /** What guests may attach, for the widget to check before it uploads; undefined → no files. */

@@ -44,6 +44,8 @@ export interface BffClient {
   leaveOfflineMessage(body: OfflineMessageBody): Promise<void>
   /** Upload a file for the next message; XHR underneath, because fetch cannot report upload progress. */
   upload(guestToken: string, file: File, onProgress?: (fraction: number) => void): Upload
+  /** The guest removed an uploaded file before sending it. */
+  discardUpload(guestToken: string, attachmentId: string): Promise<void>
 }
 
 /** An upload in flight: `done` resolves with the attachment id, `abort()` rejects it with code `aborted`. */
@@ -103,6 +105,9 @@ export function createBffClient(options: BffClientOptions): BffClient {
       const page = parseMessagesPage(await call(`api/guest-sessions/current/messages?${q.toString()}`, { headers: auth(guestToken) }))
       if (!page) throw invalid()
       return page
+    },
+    async discardUpload(guestToken, attachmentId) {
+      await call(`api/guest-sessions/current/attachments/${encodeURIComponent(attachmentId)}`, { method: 'DELETE', headers: auth(guestToken) })
     },
     async endSession(guestToken) {
       await call('api/guest-sessions/current', { method: 'DELETE', headers: auth(guestToken) })

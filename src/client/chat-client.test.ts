@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { TranscriptEntry } from '../protocol'
-import { createChatClient } from './chat-client'
+import type { BffClient } from './bff-http'
+import { createChatClient, uploadFile } from './chat-client'
 import { fakeBff, memoryStorage } from './fake-bff.test-helper'
 import { fakeSocketFactory } from './fake-socket.test-helper'
 import type { OutboxItem } from './outbox'
@@ -265,5 +266,38 @@ describe('createChatClient', () => {
     expect(new Headers(creations[0]?.[1]?.headers).get('authorization')).toBeNull()
     expect(new Headers(creations[1]?.[1]?.headers).get('authorization')).toBe('Bearer tok1')
     client.stop()
+  })
+
+  it('removing a file after its upload finished discards it at the BFF; one still uploading is only cancelled', async () => {
+    const discarded: string[] = []
+    const cancelled: string[] = []
+    const notUsed = (): never => {
+      throw new Error('not used')
+    }
+    let finish: (id: string) => void = () => undefined
+    const bff: BffClient = {
+      createGuestSession: notUsed,
+      refresh: notUsed,
+      fetchMessages: notUsed,
+      endSession: notUsed,
+      rate: notUsed,
+      availability: notUsed,
+      leaveOfflineMessage: notUsed,
+      upload: (_token, file) => ({ done: new Promise((resolve) => (finish = resolve)), abort: () => void cancelled.push(file.name) }),
+      discardUpload: async (token, id) => void discarded.push(`${token}:${id}`),
+    }
+    const session = Promise.resolve({ guestId: 'g1', conversationId: 'c1', guestToken: 'tok1', refreshToken: 'r', expiresAt: 'x', socketUrl: 'ws://bff' })
+    const sent = uploadFile(bff, session, new File(['x'], 'a.png', { type: 'image/png' }))
+    await flush()
+    finish('att-1')
+    expect(await sent.done).toMatchObject({ id: 'att-1' })
+    sent.abort()
+    await flush()
+    expect(discarded).toEqual(['tok1:att-1'])
+    const pending = uploadFile(bff, session, new File(['y'], 'b.png', { type: 'image/png' }))
+    await flush()
+    pending.abort()
+    expect(cancelled).toEqual(['b.png'])
+    expect(discarded).toEqual(['tok1:att-1'])
   })
 })

@@ -128,7 +128,10 @@ export async function rateConversation(bff: BffClient, holder: SessionHolder, sc
   await bff.rate(session.guestToken, comment ? { score, comment } : { score })
 }
 
-/** `upload()` of the engine and of a follower tab, once `session` (which may still be being created) is there. */
+/**
+ * `upload()` of the engine and of a follower tab, once `session` (which may still be being created) is there.
+ * `abort()` after the upload finished discards the file at the BFF (the guest removed it before sending).
+ */
 export function uploadFile(bff: BffClient, session: Promise<GuestSession | undefined>, file: File, onProgress?: (fraction: number) => void): ReturnType<ChatClient['upload']> {
   let abort: (() => void) | undefined
   let aborted = false
@@ -137,7 +140,10 @@ export function uploadFile(bff: BffClient, session: Promise<GuestSession | undef
     if (!s) throw new BffError('No conversation.', 0, 'no_session')
     const upload = bff.upload(s.guestToken, file, onProgress)
     abort = upload.abort
-    return { id: await upload.done, name: file.name, type: file.type || 'application/octet-stream', size: file.size }
+    const id = await upload.done
+    abort = () => void bff.discardUpload(s.guestToken, id).catch(() => undefined)
+    if (aborted) abort()
+    return { id, name: file.name, type: file.type || 'application/octet-stream', size: file.size }
   })
   return { done, abort: () => ((aborted = true), abort?.()) }
 }

@@ -60,6 +60,29 @@ it('uploads a file and sends it with the next message', async () => {
   socket.close()
 })
 
+it('a file the guest removes before sending is deleted at Genesys (deleteAttachment)', async () => {
+  sim = await startSimulator()
+  app = await startGenesysApp(sim)
+  const guest = await createGuest(app)
+  const socket = await openGuestSocket(app, guest)
+  await socket.next('ready')
+  const s = sim
+  await until(() => s.sessions.size === 1, 5000, 'session')
+  const { attachmentId } = (await upload(app, guest, 'wrong.png', 'image/png', PNG)).json<{ attachmentId: string }>()
+  expect(sim.uploads.has(attachmentId)).toBe(true)
+  const removed = await app.app.inject({
+    method: 'DELETE',
+    url: `/api/guest-sessions/current/attachments/${attachmentId}`,
+    headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}` },
+  })
+  expect(removed.statusCode).toBe(204)
+  expect(sim.requests.find((r) => r.action === 'deleteAttachment')?.frame).toMatchObject({ attachmentId })
+  expect(sim.uploads.has(attachmentId)).toBe(false)
+  const bad = await app.app.inject({ method: 'DELETE', url: '/api/guest-sessions/current/attachments/..%2Fx%20y', headers: { origin: ORIGIN, authorization: `Bearer ${guest.guestToken}` } })
+  expect(bad.statusCode).toBe(400)
+  socket.close()
+})
+
 it('refuses what the session does not allow, before anything is uploaded', async () => {
   sim = await startSimulator()
   app = await startGenesysApp(sim)

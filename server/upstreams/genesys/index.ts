@@ -137,6 +137,10 @@ export function createGenesysUpstream(deps: {
       const session = await sessionFor(c).catch(notHeld)
       return session ? session.send(draft) : { ok: false, code: 'upstream_unavailable', message: NOT_HELD, retryAfterMs: 2000 }
     },
+    async discardAttachment(c, attachmentId) {
+      const session = await sessionFor(c).catch(notHeld)
+      if (session && !(await session.deleteAttachment(attachmentId))) log.warn('Genesys did not confirm deleteAttachment')
+    },
     async attachmentUrl(c, attachmentId) {
       const session = await sessionFor(c).catch(notHeld)
       return session?.downloadUrl(attachmentId)
