@@ -5,9 +5,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { MessageFrame, ServerFrame } from '../../src/protocol'
-import { createGuest, openDeskSocket, openGuestSocket, ORIGIN, startTestApp, type TestApp, type TestSocket } from '../../server/test-support'
+import { runDeskCli } from '../../server/cli/desk-cli'
+import { createGuest, openDeskSocket, openGuestSocket, ORIGIN, refusal, startTestApp, type TestApp, type TestSocket } from '../../server/test-support'
 import { Redis } from 'ioredis'
-import { createDeskUpstream } from '../../server/upstreams/desk'
+import { createDeskUpstream, SIGN_IN_FAILURES } from '../../server/upstreams/desk'
 import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
 import { until } from '../support/until'
 
@@ -154,5 +155,31 @@ describe.skipIf(!available)('two nodes, one Redis', () => {
     const refused = await post(b)
     expect(refused.statusCode).toBe(429)
     expect(refused.json()).toMatchObject({ code: 'rate_limited' })
+  })
+
+  it('desk accounts written by the CLI to Redis sign in on every node; a revocation closes the socket on the other node; failed sign-ins count across nodes', async () => {
+    const prefix = testPrefix()
+    const [a, b] = await twoNodes({ PARLEY_DESK_BOT: 'off', PARLEY_REDIS_PREFIX: prefix })
+    // the CLI as an operator runs it: the nodes' Redis settings, no desk token
+    const env = { REDIS_URL: redis?.url ?? '', PARLEY_REDIS_PREFIX: prefix, PARLEY_TOKEN_SECRET: 'x'.repeat(32) }
+    const out: string[] = []
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) }
+    expect(await runDeskCli(['agent', 'add', 'Ada Lovelace'], env, io)).toBe(0)
+    const token = decodeURIComponent(/#token=(\S+)/.exec(out.join('\n'))?.[1] ?? '')
+    const desk = await openDeskSocket(b, token)
+    sockets.push(desk.ws)
+    const hello = await desk.next('hello')
+    const id = hello.type === 'hello' ? hello.agent.id : ''
+    expect(hello).toMatchObject({ agent: { name: 'Ada Lovelace', role: 'agent' } })
+    const closed = new Promise<number>((resolve) => desk.ws.once('close', (code) => resolve(code)))
+    expect(await runDeskCli(['agent', 'revoke', id], env, io)).toBe(0)
+    expect(await closed).toBe(4003)
+    await expect(openDeskSocket(a, token)).rejects.toMatchObject({ status: 401 })
+
+    // guesses spread over both nodes share one counter
+    const statuses: number[] = []
+    for (let i = 0; i < SIGN_IN_FAILURES + 2; i++) statuses.push(await refusal(openDeskSocket(i % 2 ? a : b, `agt_guess${i}.wrong`)))
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.filter((s) => s === 401).length).toBeLessThan(SIGN_IN_FAILURES)
   })
 })
