@@ -35,7 +35,7 @@ function readJson(path) {
 rmSync('test-results', { recursive: true, force: true })
 check('type check (vue-tsc -b)', ['node_modules/vue-tsc/bin/vue-tsc.js', '-b'])
 check('lint (eslint)', ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings', '0'])
-check('build (lib, embed, launcher, demo, desk)', ['scripts/build.mjs'])
+check('build (server, lib, embed, launcher, demo, desk)', ['scripts/build.mjs'])
 
 const unitOk = run('unit and BFF tests (vitest)', ['node_modules/vitest/vitest.mjs', 'run'], {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ./scripts/node20-polyfills.mjs`.trim(),

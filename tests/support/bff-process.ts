@@ -1,6 +1,7 @@
 /**
  * A BFF in its own process on 127.0.0.1, for tests that signal it (SIGTERM, SIGKILL) and start it again.
- * It runs `server/main.ts` through tsx, as `npm start` does after its build step.
+ * It runs `server/main.ts` through tsx (the sources as they are, no build step); `npm start` and production run
+ * the same code compiled, `server/dist/main.js` (tests/contract/production-start.test.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
