@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import type { Attachment, TranscriptEntry } from '../src/protocol'
 import { asObject, parseJson, readSeq, readString } from '../src/protocol/read'
 import type { FilesConfig } from './config'
-import { checkContent } from './file-types'
+import { checkContent, withExtension } from './file-types'
 
 /** Conversation and file ids as this module makes them; anything else never reaches the file system. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,80}$/
@@ -66,7 +66,7 @@ export function createFileVault(options: FilesConfig & { secret: Uint8Array; max
       const check = await checkContent(file.type, file.bytes, options.types)
       if (!check.ok) return { ok: false, status: 415, message: check.message }
       if (!SAFE_ID.test(conversationId)) throw new Error('unexpected conversation id')
-      const attachment: Attachment = { id: randomUUID(), name: file.name, type: file.type, size: file.bytes.length }
+      const attachment: Attachment = { id: randomUUID(), name: withExtension(file.name, check.ext), type: file.type, size: file.bytes.length }
       const dir = folder(conversationId)
       await mkdir(dir, { recursive: true })
       await writeFile(join(dir, attachment.id), file.bytes)

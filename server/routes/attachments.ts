@@ -14,11 +14,18 @@ import type { ConversationStore } from '../stores/types'
 import type { TokenService } from '../tokens'
 import type { UploadResult, Upstream } from '../upstreams/types'
 import type { FileVault } from '../files'
+import { createUploadGate } from '../upload-gate'
 import { bearer } from './guest-sessions'
 
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/
 
-/** A file name as shown to agents: decoded, no path, no control characters, at most 255 characters. */
+/**
+ * Control characters (C0, DEL, C1) and every bidi mark, embedding, override and isolate: in a file name they
+ * only serve to disguise it ("invoice\u202Egnp.exe" shows as "invoiceexe.png").
+ */
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/** A file name as shown to agents: decoded, no path, control and bidi characters removed, at most 255 characters. */
 export function fileName(header: string | string[] | undefined): string | undefined {
   if (typeof header !== 'string') return undefined
   let name: string
@@ -27,8 +34,8 @@ export function fileName(header: string | string[] | undefined): string | undefi
   } catch {
     return undefined
   }
-  name = name.split(/[\\/]/).pop() ?? ''
-  if (!name || name.length > 255 || /[\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..') return undefined
+  name = (name.split(/[\\/]/).pop() ?? '').replace(HIDDEN, '').trim()
+  if (!name || name.length > 255 || name === '.' || name === '..') return undefined
   return name
 }
 
@@ -55,10 +62,26 @@ export async function attachmentRoutes(
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.limits.maxUploadBytes }, (_request, body, done) => done(null, body))
   const uploads = { bodyLimit: config.limits.maxUploadBytes, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }
+  const gate = createUploadGate({ perKey: config.limits.uploadsPerGuest, total: config.limits.uploadsTotal })
 
-  app.post('/api/guest-sessions/current/attachments', uploads, async (request, reply) => {
-    const claims = await bearer(request, reply, tokens)
-    if (!claims) return reply
+  app.post('/api/guest-sessions/current/attachments', {
+    ...uploads,
+    // the token is checked and a place taken before a byte of the body is read: a bogus bearer streams nothing
+    onRequest: async (request, reply) => {
+      const claims = await bearer(request, reply, tokens)
+      if (!claims) return reply
+      const release = gate.enter(claims.guestId)
+      if (!release) {
+        reply.header('retry-after', '5')
+        return sendProblem(reply, 429, 'rate_limited', 'Too many uploads at once; wait for one to finish.')
+      }
+      // 'close' comes whether the answer was sent or the client went away mid-body
+      reply.raw.once('close', release)
+      request.guestClaims = claims
+    },
+  }, async (request, reply) => {
+    const claims = request.guestClaims
+    if (!claims) return sendProblem(reply, 401, 'unauthorized', 'Send "Authorization: Bearer <guestToken>".')
     if (!upstream.uploadAttachment) return sendProblem(reply, 501, 'not_supported', 'This contact centre does not take attachments yet.')
     const file = readUpload(request, reply)
     if (!file) return reply
