@@ -33,6 +33,33 @@ test('a guest opens the widget, sends a message and sees the bot reply', async (
   await expect(box).toHaveValue('line one\nline two')
 })
 
+test('a named agent signs in with the link the account was made with; the guest sees the account name, not one the agent typed', async ({ browser, request }) => {
+  const made = await request.post('/api/desk/agents', { headers: { authorization: `Bearer ${E2E_DESK_TOKEN}` }, data: { name: `Grace Hopper ${Date.now()}` } })
+  expect(made.status()).toBe(201)
+  const { link, agent: account } = (await made.json()) as { link: string; agent: { id: string; name: string } }
+  const guestContext = await browser.newContext()
+  const agentContext = await browser.newContext()
+  const guest = await guestContext.newPage()
+  const agent = await agentContext.newPage()
+  await openWidget(guest)
+  const unique = `Who is there? #${Date.now()}`
+  await sendAsGuest(guest, unique)
+
+  await agent.goto(new URL(link).pathname + new URL(link).hash)
+  await expect(agent.getByText('Signed in as')).toContainText(account.name)
+  await agent.getByRole('button').filter({ hasText: unique }).click()
+  await agent.getByRole('textbox', { name: 'Reply' }).fill('Grace here.')
+  await agent.getByRole('button', { name: 'Send reply' }).click()
+
+  const guestLog = guest.getByRole('log', { name: 'Messages' })
+  await expect(guestLog).toContainText(`${account.name} joined the chat`)
+  await expect(guestLog).toContainText('Grace here.')
+  // the desk names the account behind the reply, id included
+  await expect(agent.getByRole('log', { name: 'Transcript' })).toContainText(`sent by ${account.name} (${account.id})`)
+  await guestContext.close()
+  await agentContext.close()
+})
+
 test('a guest and a human agent at the desk exchange messages both ways', async ({ browser }) => {
   const guestContext = await browser.newContext()
   const agentContext = await browser.newContext()
