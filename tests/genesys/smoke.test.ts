@@ -19,6 +19,14 @@ it('proves a round trip and ends the chat', async () => {
   expect(lines.join('\n')).not.toContain(sim.only().token)
 })
 
+it('proves a round trip where only the agent can end the chat (no conversation clear)', async () => {
+  sim = await startSimulator({}, { clearEnabled: false })
+  const lines: string[] = []
+  expect(await runSmoke(genesysEnv(sim), (l) => lines.push(l), 100)).toBe(true)
+  expect(lines.join('\n')).toMatch(/Genesys echoed[\s\S]*chat left open for the agent to end/)
+  expect(sim.only().agentSideOpen).toBe(true)
+})
+
 it('fails with a clear line when Genesys refuses the message', async () => {
   sim = await startSimulator({ maxTextBytes: 5 })
   const lines: string[] = []
