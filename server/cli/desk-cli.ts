@@ -82,6 +82,7 @@ async function redisAccounts(config: Config, redisUrl: string): Promise<Accounts
 function readListed(x: unknown): Listed | undefined {
   const o = asObject(x)
   if (!o) return undefined
+  // the routes never send the hash; the record reader wants one, so a placeholder stands in and is dropped
   const agent = readAgent({ ...o, tokenHash: '-' })
   return agent && publicAgent(agent)
 }
