@@ -26,6 +26,9 @@ export async function createBackend(config: Config, log: FastifyBaseLogger): Pro
   if (!config.redisUrl) {
     const store = createMemoryStore({
       maxEntriesPerConversation: config.maxEntriesPerConversation,
+      retentionMs: config.retentionMs,
+      maxGuests: config.limits.maxGuests,
+      maxStoredBytes: config.limits.maxStoreBytes,
       ...(config.dataDir
         ? {
             snapshotFile: join(config.dataDir, 'store.json'),

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMemoryStore } from './memory'
+import { createMemoryStore, StoreFullError } from './memory'
 import type { ConversationRecord, GuestRecord } from './types'
 
 const dirs: string[] = []
@@ -83,5 +83,82 @@ describe('memory store snapshot', () => {
     expect(await store.useRefreshToken('h')).toBeUndefined()
     expect(await store.isFamilyRevoked('f2')).toBe(true)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe('memory store retention and caps (issue 24 point 1)', () => {
+  const HOUR = 3_600_000
+  const make = (id: string, at: number): [GuestRecord, ConversationRecord] => {
+    const iso = new Date(at).toISOString()
+    return [
+      { ...guest, guestId: `g${id}`, conversationId: `c${id}`, createdAt: iso },
+      { ...conversation, id: `c${id}`, guestId: `g${id}`, createdAt: iso, updatedAt: iso },
+    ]
+  }
+
+  it('forgets idle conversations, their guests and transcripts, expired refresh records and old revoked families', async () => {
+    let t = Date.parse(at)
+    const store = createMemoryStore({ retentionMs: 2 * HOUR, now: () => t })
+    await store.createGuest(...make('old', t))
+    await store.append('cold', message('x')).catch(() => undefined)
+    await store.putRefreshToken('used', { guestId: 'gold', family: 'f1', expiresAt: t + HOUR, used: true })
+    await store.revokeFamily('f1')
+    t += HOUR
+    await store.createGuest(...make('new', t))
+    t += 1.5 * HOUR
+    expect(store.prune()).toBe(1)
+    expect(await store.getConversation('cold')).toBeUndefined()
+    expect(await store.getGuest('gold')).toBeUndefined()
+    expect(await store.readAfter('cold', 0, 10)).toEqual([])
+    expect(await store.getGuest('gnew')).toBeDefined()
+    // the used refresh record has expired and is gone; the family is remembered for a day
+    expect(await store.useRefreshToken('used')).toBeUndefined()
+    expect(await store.isFamilyRevoked('f1')).toBe(true)
+    t += 25 * HOUR
+    store.prune()
+    expect(await store.isFamilyRevoked('f1')).toBe(false)
+    await store.close()
+  })
+
+  it('at the guest cap evicts the oldest idle conversation, or refuses with StoreFullError when none is idle', async () => {
+    let t = Date.parse(at)
+    const store = createMemoryStore({ maxGuests: 2, now: () => t })
+    await store.createGuest(...make('a', t))
+    await store.createGuest(...make('b', t))
+    await expect(store.createGuest(...make('c', t))).rejects.toBeInstanceOf(StoreFullError)
+    t += 20 * 60_000
+    await store.append('cb', message('keeps b active'))
+    await store.createGuest(...make('c', t))
+    expect(await store.getConversation('ca')).toBeUndefined()
+    expect(await store.getConversation('cb')).toBeDefined()
+    await store.close()
+  })
+
+  it('keeps transcript bytes under the cap by evicting idle conversations, and refuses when none is idle', async () => {
+    let t = Date.parse(at)
+    const store = createMemoryStore({ maxStoredBytes: 40_000, now: () => t })
+    await store.createGuest(...make('a', t))
+    await store.createGuest(...make('b', t))
+    for (let i = 0; i < 5; i++) await store.append('ca', message(`${i}${'a'.repeat(3000)}`))
+    await expect(store.append('cb', message('b'.repeat(6000)))).rejects.toBeInstanceOf(StoreFullError)
+    t += 20 * 60_000
+    await store.append('cb', message('b'.repeat(6000)))
+    expect(await store.getConversation('ca')).toBeUndefined()
+    await store.close()
+  })
+
+  it('"end and forget" removes the guest too; the desk list is newest first and paged at 1,000', async () => {
+    let t = Date.parse(at)
+    const store = createMemoryStore({ now: () => t })
+    for (let i = 0; i < 1005; i++) {
+      await store.createGuest(...make(String(i), t))
+      t += 1000
+    }
+    const list = await store.listConversations()
+    expect(list).toHaveLength(1000)
+    expect(list[0]?.id).toBe('c1004')
+    await store.deleteConversation('c1004')
+    expect(await store.getGuest('g1004')).toBeUndefined()
+    await store.close()
   })
 })

@@ -6,6 +6,7 @@
  */
 import { renameSync } from 'node:fs'
 import type { TranscriptEntry } from '../../src/protocol'
+import { StoreUnavailableError } from './types'
 import type {
   AgentRecord,
   AppendResult,
@@ -25,7 +26,26 @@ interface Transcript {
   dedup: Map<string, number>
   /** Which agent wrote which entry, by entry id (`markAgentEntry`); goes with the transcript. */
   marks?: Map<string, string>
+  /** Approximate bytes of the entries (their JSON), counted against `maxStoredBytes`. */
+  bytes: number
 }
+
+/** The store is at a cap and nothing is idle enough to make room: answered with 503 and Retry-After. */
+export class StoreFullError extends StoreUnavailableError {
+  constructor(what: string) {
+    super(new Error(`the in-memory store is full (${what})`))
+    this.name = 'StoreFullError'
+  }
+}
+
+/** A conversation idle this long may be evicted to make room at a cap (before that, new guests are refused). */
+const EVICTABLE_AFTER_MS = 15 * 60_000
+/** Refresh-token families are remembered as revoked for as long as a refresh token lives. */
+const FAMILY_TTL_MS = 24 * 60 * 60 * 1000
+/** The desk lists at most this many recent conversations (as with Redis). */
+const LIST_LIMIT = 1000
+
+const sizeOf = (entry: TranscriptEntry): number => JSON.stringify(entry).length
 
 const keysOf = (dedupKey: string | readonly string[] | undefined): readonly string[] =>
   dedupKey === undefined ? [] : typeof dedupKey === 'string' ? [dedupKey] : dedupKey
@@ -43,6 +63,20 @@ export interface MemoryStoreOptions {
   snapshotFile?: string
   /** An unreadable snapshot was moved aside to `movedTo`; the store starts empty. */
   onSnapshotError?: (err: unknown, movedTo: string) => void
+  /** A conversation, its transcript and its guest are forgotten this long after the last activity. @default 168 h */
+  retentionMs?: number
+  /** Guests (each with its one conversation) kept at most. @default 100,000 */
+  maxGuests?: number
+  /** Transcript bytes kept at most. @default 256 MiB */
+  maxStoredBytes?: number
+  /** The clock (tests move it). @default Date.now */
+  now?: () => number
+}
+
+/** The memory store, plus the retention pass that a timer also runs. */
+export interface MemoryStore extends ConversationStore {
+  /** Forget what retention lets go (idle conversations and their guests, expired refresh records and families); returns how many conversations went. */
+  prune(): number
 }
 
 function loadSnapshot(options: MemoryStoreOptions): Snapshot | undefined {
@@ -59,14 +93,22 @@ function loadSnapshot(options: MemoryStoreOptions): Snapshot | undefined {
   }
 }
 
-export function createMemoryStore(options: MemoryStoreOptions = {}): ConversationStore {
-  const { maxEntriesPerConversation = 5000, snapshotFile } = options
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const { maxEntriesPerConversation = 5000, snapshotFile, retentionMs = 168 * 3_600_000, maxGuests = 100_000, maxStoredBytes = 256 * 1024 * 1024 } = options
+  const clock = options.now ?? Date.now
   const saved = loadSnapshot(options)
   const guests = new Map<string, GuestRecord>(saved?.guests.map((g) => [g.guestId, g]))
   const refresh = new Map<string, RefreshRecord>(saved?.refresh)
-  const revokedFamilies = new Set<string>(saved?.revokedFamilies)
-  const conversations = new Map<string, ConversationRecord>(saved?.conversations.map((c) => [c.id, c]))
-  const transcripts = new Map<string, Transcript>(saved?.transcripts.map(([id, t]) => [id, { entries: t.entries, dedup: new Map(t.dedup) }]))
+  // family → when it may be forgotten
+  const revokedFamilies = new Map<string, number>(saved?.revokedFamilies.map((f) => [f, clock() + FAMILY_TTL_MS]))
+  // in order of last activity, oldest first (`touch` moves a conversation to the end)
+  const conversations = new Map<string, ConversationRecord>(
+    [...(saved?.conversations ?? [])].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).map((c) => [c.id, c]),
+  )
+  const transcripts = new Map<string, Transcript>(
+    saved?.transcripts.map(([id, t]) => [id, { entries: t.entries, dedup: new Map(t.dedup), bytes: t.entries.reduce((n, e) => n + sizeOf(e), 0) }]),
+  )
+  let storedBytes = [...transcripts.values()].reduce((n, t) => n + t.bytes, 0)
   const agents = new Map<string, AgentRecord>(saved?.agents?.map((a) => [a.id, a]))
   for (const [id, marks] of saved?.agentMarks ?? []) {
     const t = transcripts.get(id)
@@ -79,13 +121,64 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
   const emit = (event: StoreEvent): void => {
     for (const listener of listeners) listener(event)
   }
-  const now = (): string => new Date().toISOString()
+  const now = (): string => new Date(clock()).toISOString()
+  const touch = (c: ConversationRecord): void => {
+    conversations.delete(c.id)
+    conversations.set(c.id, c)
+  }
+  /** Forget a conversation, its transcript and its guest. */
+  const forget = (id: string): void => {
+    const c = conversations.get(id)
+    conversations.delete(id)
+    storedBytes -= transcripts.get(id)?.bytes ?? 0
+    transcripts.delete(id)
+    if (c && guests.get(c.guestId)?.conversationId === id) guests.delete(c.guestId)
+  }
+  const idleSince = (c: ConversationRecord): number => Date.parse(c.updatedAt) || 0
+
+  function prune(): number {
+    const t = clock()
+    let removed = 0
+    // oldest first: stop at the first one still within retention
+    for (const c of conversations.values()) {
+      if (idleSince(c) > t - retentionMs) break
+      forget(c.id)
+      removed++
+    }
+    for (const [hash, r] of refresh) if (r.expiresAt <= t) refresh.delete(hash)
+    for (const [family, until] of revokedFamilies) if (until <= t) revokedFamilies.delete(family)
+    return removed
+  }
+
+  /** Make room by evicting the least recently active conversation if it is idle enough; false when none is. */
+  function evictOne(except?: string): boolean {
+    for (const c of conversations.values()) {
+      if (c.id === except) continue
+      if (idleSince(c) > clock() - EVICTABLE_AFTER_MS) return false
+      forget(c.id)
+      return true
+    }
+    return false
+  }
+
+  /** Within the caps, evicting idle conversations if needed; else a StoreFullError. */
+  function makeRoom(newGuest: boolean, except?: string): void {
+    const over = (): string | undefined =>
+      newGuest && guests.size >= maxGuests ? 'guests' : storedBytes > maxStoredBytes ? 'bytes' : undefined
+    if (over()) prune()
+    for (let what = over(); what; what = over()) if (!evictOne(except)) throw new StoreFullError(what)
+  }
+
+  const sweep = setInterval(prune, Math.min(60_000, Math.max(1000, retentionMs / 4)))
+  sweep.unref()
 
   return {
+    prune,
     async createGuest(guest, conversation) {
+      makeRoom(true)
       guests.set(guest.guestId, { ...guest })
       conversations.set(conversation.id, { ...conversation })
-      transcripts.set(conversation.id, { entries: [], dedup: new Map() })
+      transcripts.set(conversation.id, { entries: [], dedup: new Map(), bytes: 0 })
       emit({ type: 'conversation', conversation: { ...conversation } })
     },
     async getGuest(guestId) {
@@ -103,13 +196,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
     },
     async useRefreshToken(hash) {
       const r = refresh.get(hash)
-      if (!r || r.expiresAt <= Date.now()) return undefined
+      if (!r || r.expiresAt <= clock()) return undefined
       const before = { ...r }
       r.used = true
       return before
     },
     async revokeFamily(family) {
-      revokedFamilies.add(family)
+      revokedFamilies.set(family, clock() + FAMILY_TTL_MS)
     },
     async isFamilyRevoked(family) {
       return revokedFamilies.has(family)
@@ -123,15 +216,23 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       const c = conversations.get(id)
       if (!c) return undefined
       Object.assign(c, patch, { updatedAt: now() })
+      touch(c)
       emit({ type: 'conversation', conversation: { ...c } })
       return { ...c }
     },
     async listConversations() {
-      return [...conversations.values()].map((c) => ({ ...c }))
+      // newest first, paged like the Redis store's list
+      const out: ConversationRecord[] = []
+      const ids = [...conversations.keys()]
+      for (let i = ids.length - 1; i >= 0 && out.length < LIST_LIMIT; i--) {
+        const c = conversations.get(ids[i] ?? '')
+        if (c) out.push({ ...c })
+      }
+      return out
     },
     async deleteConversation(id) {
-      conversations.delete(id)
-      transcripts.delete(id)
+      // "end and forget": the guest goes too (its tokens were revoked; without the record they stay refused)
+      forget(id)
     },
 
     async append(conversationId, entry: NewEntry, dedupKey): Promise<AppendResult> {
@@ -144,12 +245,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
         if (original) return { entry: original, duplicate: true }
       }
       const stored: TranscriptEntry = { ...entry, seq: c.lastSeq + 1 }
+      const size = sizeOf(stored)
+      storedBytes += size
+      try {
+        makeRoom(false, conversationId)
+      } catch (err) {
+        storedBytes -= size
+        throw err
+      }
       c.lastSeq = stored.seq
       c.updatedAt = now()
+      touch(c)
       t.entries.push(stored)
+      t.bytes += size
       for (const key of keys) t.dedup.set(key, stored.seq)
       if (t.entries.length > maxEntriesPerConversation) {
-        t.entries.splice(0, t.entries.length - maxEntriesPerConversation)
+        const dropped = t.entries.splice(0, t.entries.length - maxEntriesPerConversation).reduce((n, e) => n + sizeOf(e), 0)
+        t.bytes -= dropped
+        storedBytes -= dropped
         const first = t.entries[0]?.seq ?? 1
         // keys of dropped entries would otherwise accumulate for the life of the conversation
         if (t.dedup.size > maxEntriesPerConversation * 2) for (const [key, seq] of t.dedup) if (seq < first) t.dedup.delete(key)
@@ -228,13 +341,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Conversatio
       return true
     },
     async close() {
+      clearInterval(sweep)
       listeners.clear()
       if (!snapshotFile) return
       const now = Date.now()
       writeSnapshot(snapshotFile, {
         guests: [...guests.values()],
         refresh: [...refresh].filter(([, r]) => r.expiresAt > now),
-        revokedFamilies: [...revokedFamilies],
+        revokedFamilies: [...revokedFamilies.keys()],
         conversations: [...conversations.values()],
         transcripts: [...transcripts].map(([id, t]) => [id, { entries: t.entries, dedup: [...t.dedup] }]),
         agents: [...agents.values()],
