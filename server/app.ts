@@ -31,8 +31,8 @@ import { createDeskUpstream } from './upstreams/desk'
 import { createGenesysUpstream } from './upstreams/genesys'
 import type { Upstream } from './upstreams/types'
 
-/** How often files of forgotten conversations are looked for. */
-const FILE_SWEEP_MS = 3_600_000
+/** How often files of forgotten conversations, and uploads never sent, are looked for. */
+const FILE_SWEEP_MS = 15 * 60_000
 /** Routes that answer a WebSocket upgrade; they check the Origin themselves, before upgrading. */
 const SOCKET_ROUTES = new Set(['/api/socket', '/api/desk/socket'])
 
