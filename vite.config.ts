@@ -18,7 +18,7 @@ const BFF = process.env.PARLEY_BFF ?? 'http://127.0.0.1:8080'
 const chunkFileNames = (chunk: { facadeModuleId: string | null }): string => {
   const id = chunk.facadeModuleId ?? ''
   if (id.includes('/i18n/locales/')) return 'locale-[name]-[hash].js'
-  return /\/components\/[^/]+\.(vue|ts)$/.test(id) ? 'part-[name]-[hash].js' : '[name]-[hash].js'
+  return /\/(components|composables)\/[^/]+\.(vue|ts)$/.test(id) ? 'part-[name]-[hash].js' : '[name]-[hash].js'
 }
 
 export default defineConfig(({ mode }): UserConfig => {
@@ -45,7 +45,14 @@ export default defineConfig(({ mode }): UserConfig => {
           emptyOutDir: false, // the type declarations (vue-tsc) land here too
           cssCodeSplit: false,
           lib: { entry: { index: 'src/index.ts', client: 'src/client/index.ts', protocol: 'src/protocol/index.ts' }, formats: ['es'], cssFileName: 'style' },
-          rolldownOptions: { external: ['vue', 'pinia', '@vueuse/core', /^@vue\//], preserveEntrySignatures: 'allow-extension', output: { minify: true, chunkFileNames } },
+          rolldownOptions: {
+            external: ['vue', 'pinia', '@vueuse/core', /^@vue\//],
+            preserveEntrySignatures: 'allow-extension',
+            // useAttention and useUploads are public API here, so index.js carries them; ParleyChat's import()
+            // of them only splits them off in the script tag, which is what it is for
+            checks: { ineffectiveDynamicImport: false },
+            output: { minify: true, chunkFileNames },
+          },
           minify: true,
         },
       }

@@ -3,4 +3,4 @@ export declare const BUDGETS: { launcher: number; opened: number; consumer: numb
 export declare function measureSizes(dist?: string): { launcher: number; opened: number; catalogue: number; parts: number }
 export declare function measureConsumerSize(dist?: string): Promise<{ base: number; added: number; parts: number; largestCatalogue: number }>
 /** Ceilings while a size is over its DESIGN.md budget. */
-export declare const CEILINGS: { opened: number; consumer: number }
+export declare const CEILINGS: { consumer: number }

@@ -12,11 +12,12 @@ export const BUDGETS = { launcher: 10_000, opened: 60_000, consumer: 25_000 }
 /**
  * Ceilings while a budget is missed, until the team decides between a new budget and a smaller feature set
  * (docs/benchmarks.md): they keep the size from growing further unnoticed; the budgets above are still what
- * is reported. Both are over since rich content (issue 9), the theme and phone layout, and the eight
- * languages (issue 10); loading the optional parts on first use (components/lazy.ts) gave back 2.2 kB of
- * the opened widget and 1.4 kB of what a Vue app gets, not yet all of it.
+ * is reported. What a Vue app gets is over since rich content (issue 9), the theme and phone layout and the
+ * eight languages (issue 10). Loading the optional parts on first use (components/lazy.ts) brought the
+ * opened widget within its budget and gave the app 1.2 kB back, not yet all of it: useAttention and
+ * useUploads are public API, so the library's index carries them even where the script tag loads them later.
  */
-export const CEILINGS = { opened: 60_710, consumer: 27_590 }
+export const CEILINGS = { consumer: 27_710 }
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length
 const files = (dir) => readdirSync(dir, { encoding: 'utf8' }).filter((f) => f.endsWith('.js') || f.endsWith('.css'))
@@ -85,9 +86,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`${(sizes.catalogue / 1000).toFixed(2).padStart(7)} kB gzip  the largest language catalogue, counted in the opened widget`)
   console.log(`${(sizes.parts / 1000).toFixed(2).padStart(7)} kB gzip  the parts loaded on first use in the script tag (rich content, files, image viewer, forms, formatting)`)
   console.log(`${(consumer.parts / 1000).toFixed(2).padStart(7)} kB gzip  the same parts in the Vue app`)
-  const measured = { opened: sizes.opened, consumer: consumer.added }
-  for (const key of ['opened', 'consumer']) {
-    if (measured[key] > BUDGETS[key]) console.log(`  ${key} is over DESIGN.md's budget; its ceiling until the team decides is ${CEILINGS[key] / 1000} kB (docs/benchmarks.md)`)
-  }
+  if (consumer.added > BUDGETS.consumer) console.log(`  what a Vue app gets is over DESIGN.md's budget; its ceiling until the team decides is ${CEILINGS.consumer / 1000} kB (docs/benchmarks.md)`)
   process.exit(over ? 1 : 0)
 }

@@ -41,10 +41,11 @@ describe('dist', () => {
 
   it('the optional parts are chunks of their own, in the library and the script tag', () => {
     const parts = ['FieldsForm', 'ImageViewer', 'MessageExtras', 'RichText', 'UploadChips']
-    for (const dir of ['dist/lib', 'dist/embed']) {
-      const names = readdirSync(dir).filter((f) => f.startsWith('part-')).map((f) => f.slice('part-'.length, -'-12345678.js'.length))
-      expect(names.sort(), dir).toEqual(parts)
-    }
+    const names = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('part-')).map((f) => f.slice('part-'.length, -'-12345678.js'.length)).sort()
+    expect(names('dist/lib')).toEqual(parts)
+    // the script tag also loads the opt-in attention features and the uploads when first needed (the
+    // library exports those composables, so its index carries them)
+    expect(names('dist/embed')).toEqual([...parts, 'useAttention', 'useUploads'].sort())
     // what the parts render is not in the panel the script tag opens with
     const panel = readFileSync('dist/embed/parley-panel.js', 'utf8')
     for (const cls of ['parley-viewer', 'parley-card', 'parley-chip-name', 'parley-field']) expect(panel, cls).not.toContain(cls)
@@ -64,8 +65,8 @@ describe('dist', () => {
   it('stays within every size budget', async () => {
     const sizes = measureSizes()
     expect(sizes.launcher).toBeLessThanOrEqual(BUDGETS.launcher)
-    // over DESIGN.md's 60 and 25 kB (scripts/size.mjs says why): held at a ceiling, not allowed to grow
-    expect(sizes.opened).toBeLessThanOrEqual(CEILINGS.opened)
+    expect(sizes.opened).toBeLessThanOrEqual(BUDGETS.opened)
+    // over DESIGN.md's 25 kB (scripts/size.mjs says why): held at a ceiling, not allowed to grow
     const consumer = await measureConsumerSize()
     expect(consumer.added).toBeLessThanOrEqual(CEILINGS.consumer)
     // the parts are in the app, loaded later
