@@ -18,7 +18,7 @@ describe('the benchmark report', () => {
     const row = (name: string): string => md.split('\n').find((l) => l.startsWith(`| ${name}`)) ?? ''
     expect(row('script tag before the first open, gzip')).toContain('| 2.3 kB | met |')
     expect(row('whole widget once opened')).toContain('| 61 kB | **missed** |')
-    expect(row('what <ParleyChat> adds to a Vue app')).toContain('| 24.5 kB | met |')
+    expect(row('what `<ParleyChat>` adds to a Vue app')).toContain('| 24.5 kB | met |')
     expect(row('click → composer usable')).toContain('| 127 ms | met |')
     expect(row('relay throughput')).toContain('| 25 % | **missed** |')
     expect(row('guest → bot → guest p99')).toContain('| 18.9 ms | met |')

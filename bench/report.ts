@@ -92,7 +92,7 @@ export function renderReport(latest: unknown): string {
   push('| budget | target | measured | verdict |', '| --- | --- | --- | --- |')
   push(`| script tag before the first open, gzip | ≤ 10 kB | ${show(num(weight, 'parley', 'launcherKB'), ' kB')} | ${verdict(num(weight, 'parley', 'launcherKB'), (n) => n <= 10)} |`)
   push(`| whole widget once opened, gzip | ≤ 60 kB | ${show(num(weight, 'parley', 'openedKB'), ' kB')} | ${verdict(num(weight, 'parley', 'openedKB'), (n) => n <= 60)} |`)
-  push(`| what <ParleyChat> adds to a Vue app with Vue, Pinia and @vueuse/core, English, gzip | ≤ 25 kB | ${show(num(weight, 'parley', 'consumerKB'), ' kB')} | ${verdict(num(weight, 'parley', 'consumerKB'), (n) => n <= 25)} |`)
+  push(`| what \`<ParleyChat>\` adds to a Vue app with Vue, Pinia and @vueuse/core, English, gzip | ≤ 25 kB | ${show(num(weight, 'parley', 'consumerKB'), ' kB')} | ${verdict(num(weight, 'parley', 'consumerKB'), (n) => n <= 25)} |`)
   push(`| click → composer usable and socket ready (median) | ≤ 300 ms | ${show(chat, ' ms')} | ${verdict(chat, (n) => n <= 300)} |`)
   push(`| relay throughput versus a bare ws server (1 node) | ≥ 30 % | ${memRelay === undefined ? '–' : `${Math.round(memRelay * 100)} %`} | ${verdict(memRelay, (n) => n >= 0.3)} |`)
   push(`| guest → bot → guest p99 at 2,000 guests × 1 msg / 5 s (1 node) | ≤ 20 ms | ${show(memP99, ' ms')} | ${verdict(memP99, (n) => n <= 20)} |`)
