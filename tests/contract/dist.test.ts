@@ -22,6 +22,14 @@ describe('dist', () => {
     for (const p of paths) expect(existsSync(p), p).toBe(true)
   })
 
+  it('marks the CSS and the self-registering script tag as side effects, so a bundler keeps `import "parley/embed"`', () => {
+    const manifest: { sideEffects?: unknown; exports?: Record<string, unknown>; files?: unknown } = JSON.parse(readFileSync('package.json', 'utf8'))
+    const embed = manifest.exports?.['./embed']
+    expect(typeof embed).toBe('string')
+    expect(manifest.sideEffects).toEqual(['**/*.css', embed])
+    expect(manifest.files).toEqual(['dist/lib', 'dist/embed'])
+  })
+
   it('the library imports vue, pinia and @vueuse/core instead of containing them', () => {
     const js = readdirSync('dist/lib').filter((f) => f.endsWith('.js'))
     const all = js.map((f) => readFileSync(`dist/lib/${f}`, 'utf8')).join('\n')
