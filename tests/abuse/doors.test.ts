@@ -39,6 +39,18 @@ describe('PARLEY_TRUST_PROXY (point 9)', () => {
     }
   })
 
+  it('with a hop count, the address one hop out is the client', async () => {
+    const proxied = await startTestApp({ PARLEY_TRUST_PROXY: '1', PARLEY_METRICS_TOKEN: METRICS_TOKEN, PARLEY_GUEST_RATE: '2', PARLEY_DESK_BOT: 'off' })
+    try {
+      // the visitor put a made-up address first; the proxy appended the real one, which is what counts
+      const spoofing = await Promise.all(Array.from({ length: 4 }, (_, i) => createFrom(proxied, '10.1.2.3', `192.0.2.${i + 1}, 198.51.100.70`)))
+      expect(spoofing.filter((r) => r.statusCode === 429)).toHaveLength(2)
+      expect((await createFrom(proxied, '10.1.2.3', '198.51.100.71')).statusCode).toBe(201)
+    } finally {
+      await proxied.app.close()
+    }
+  })
+
   it('by default trusts no forwarded header: varying it does not dodge the limit', async () => {
     const limited = await startTestApp({ PARLEY_GUEST_RATE: '3', PARLEY_DESK_BOT: 'off' })
     try {
