@@ -6,7 +6,7 @@ import { connect } from 'node:net'
 import WebSocket from 'ws'
 import { describe, expect, it } from 'vitest'
 import { createGuest, HandshakeRefused, openDeskSocket, openGuestSocket, ORIGIN, startTestApp, type TestApp } from '../../server/test-support'
-import { abuseApp, expectHealthy } from './healthy'
+import { abuseApp, expectHealthy, roundTrip } from './healthy'
 
 let app: TestApp
 abuseApp((a) => (app = a))
@@ -32,19 +32,7 @@ describe('slow and flooding clients', () => {
   it('one guest flooding 1,000 messages/s does not slow another guest\'s round trip past 2× its baseline', async () => {
     const calm = await openGuestSocket(app, await createGuest(app))
     await calm.next('ready')
-    const sample = async (): Promise<number> => {
-      const rts: number[] = []
-      // 20 round trips, 25 ms apart, so they spread over half a second
-      for (let i = 0; i < 20; i++) {
-        const t = performance.now()
-        calm.send({ type: 'ping' })
-        await calm.next('pong')
-        rts.push(performance.now() - t)
-        await new Promise((resolve) => setTimeout(resolve, 25))
-      }
-      return [...rts].sort((a, b) => a - b)[10] ?? 0
-    }
-    const baseline = await sample()
+    const baseline = await roundTrip(calm)
 
     // the flooder sends 10 frames every 10 ms; cut off with 4008, it reconnects and goes on (at most 2 s)
     const flooderGuest = await createGuest(app)
@@ -62,7 +50,7 @@ describe('slow and flooding clients', () => {
         clearInterval(timer)
       }
     })()
-    const during = await sample()
+    const during = await roundTrip(calm)
     stop = true
     await flooding
     expect(closes.length).toBeGreaterThan(0)

@@ -23,14 +23,21 @@ function upload(a: TestApp, guest: CreatedGuest, name: string, type: string, bod
   })
 }
 
-it('uploads a file and sends it with the next message', async () => {
-  sim = await startSimulator()
-  app = await startGenesysApp(sim)
-  const guest = await createGuest(app)
-  const socket = await openGuestSocket(app, guest)
+/** A guest on a socket whose Genesys session the simulator holds. */
+async function guestWithSession() {
+  const s = await startSimulator()
+  sim = s
+  const a = await startGenesysApp(s)
+  app = a
+  const guest = await createGuest(a)
+  const socket = await openGuestSocket(a, guest)
   await socket.next('ready')
-  const s = sim
   await until(() => s.sessions.size === 1, 5000, 'session')
+  return { guest, socket, sim: s, app: a }
+}
+
+it('uploads a file and sends it with the next message', async () => {
+  const { guest, socket, sim, app } = await guestWithSession()
 
   const res = await upload(app, guest, 'receipt <img src=x onerror=alert(1)>.png', 'image/png', PNG)
   expect(res.statusCode).toBe(201)
@@ -61,13 +68,7 @@ it('uploads a file and sends it with the next message', async () => {
 })
 
 it('a file the guest removes before sending is deleted at Genesys (deleteAttachment)', async () => {
-  sim = await startSimulator()
-  app = await startGenesysApp(sim)
-  const guest = await createGuest(app)
-  const socket = await openGuestSocket(app, guest)
-  await socket.next('ready')
-  const s = sim
-  await until(() => s.sessions.size === 1, 5000, 'session')
+  const { guest, socket, sim, app } = await guestWithSession()
   const { attachmentId } = (await upload(app, guest, 'wrong.png', 'image/png', PNG)).json<{ attachmentId: string }>()
   expect(sim.uploads.has(attachmentId)).toBe(true)
   const removed = await app.app.inject({
