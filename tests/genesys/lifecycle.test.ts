@@ -91,6 +91,30 @@ describe('guest → Genesys, as the deployment wants', () => {
     socket.close()
   })
 
+  it('a text either way starts the 5 s typing interval afresh, as Genesys\' SDK does', async () => {
+    const { sim: s, socket, token } = await connected({ showUserTyping: true })
+    const typings = (): number => s.requests.filter((r) => JSON.stringify(r.frame).includes('"Typing"')).length
+    socket.send({ type: 'typing', active: true })
+    await until(() => typings() === 1, 5000, 'the first typing')
+    // the agent's text: the guest may show typing again at once
+    s.agentSays(token, 'How can I help?')
+    await socket.next('message', (m) => m.text === 'How can I help?')
+    socket.send({ type: 'typing', active: true })
+    await until(() => typings() === 2, 2000, 'typing after the agent\'s text')
+    // the guest's own text, echoed by Genesys: the same
+    socket.send({ type: 'send', clientMessageId: 't-1', text: 'A question' })
+    await socket.next('ack', (f) => f.clientMessageId === 't-1')
+    socket.send({ type: 'typing', active: true })
+    await until(() => typings() === 3, 2000, 'typing after the guest\'s text')
+    // and without a text in between, the interval holds
+    socket.send({ type: 'typing', active: true })
+    socket.send({ type: 'ping' })
+    await socket.next('pong')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(typings()).toBe(3)
+    socket.close()
+  })
+
   for (const [what, deployment] of [
     ['switches it off', { showUserTyping: false }],
     ['has no flag (absent means false)', {}],

@@ -66,6 +66,9 @@ const REPLY_KINDS = { 'quick-reply': 'QuickReply', button: 'Button', 'date-picke
 const MAX_QUEUE = 50
 /** Genesys' SDK sends typing at most once per 5 s (UserTypingProvider). */
 const TYPING_EVERY_MS = 5000
+/** Typing that meets a busy link waits this long for it, retried at this pace; later it is stale. */
+const TYPING_RETRY_FOR_MS = 2000
+const TYPING_RETRY_MS = 200
 const ANSWER_MS = 10_000
 /** A history JWT is fetched again this long before its `exp`. */
 const JWT_MARGIN_MS = 60_000
@@ -88,6 +91,7 @@ export class GenesysSession {
   /** Genesys refused our typing (403): the deployment does not take it, whatever config.json says. */
   private typingOff = false
   private typingAt = 0
+  private typingRetry: ReturnType<typeof setTimeout> | undefined
   private lastHealth = 0
   private healthTimer: ReturnType<typeof setTimeout> | undefined
   private jwt: { value: string; expMs: number } | undefined
@@ -241,13 +245,24 @@ export class GenesysSession {
 
   /**
    * Guest typing, as Genesys' SDK sends it: only when the deployment shows user typing (absent means no),
-   * at most once per 5 s, and only while nothing else is outstanding. A 403 switches it off for the session.
+   * at most once per 5 s (a text message either way starts the interval afresh), and only while nothing
+   * else is outstanding (it waits up to 2 s for that). A 403 switches it off for the session.
    */
-  typing(active: boolean): void {
+  typing(active: boolean, since = Date.now()): void {
     const now = Date.now()
     const link = this.link
     if (!active || this.typingOff || !this.ctx.deployment().showUserTyping) return
-    if (this.phase.is !== 'ready' || !link?.idle || this.queue.busy || now - this.typingAt < TYPING_EVERY_MS) return
+    if (this.phase.is !== 'ready' || now - this.typingAt < TYPING_EVERY_MS) return
+    if (!link?.idle || this.queue.busy) {
+      // the widget tells us only every few seconds, so a typing dropped here would be gone for that long
+      if (this.typingRetry === undefined && now - since < TYPING_RETRY_FOR_MS) {
+        this.typingRetry = setTimeout(() => {
+          this.typingRetry = undefined
+          this.typing(true, since)
+        }, TYPING_RETRY_MS)
+      }
+      return
+    }
     this.typingAt = now
     this.queue.takeSlot()
     const id = tracing('typing')
@@ -443,6 +458,8 @@ export class GenesysSession {
     switch (f.class) {
       case 'StructuredMessage':
         if (f.tracingId === HEALTH_CHECK_ID) return this.onHealthReply(f.body)
+        // a text either way restarts the typing interval, as Genesys' SDK does (UserTypingProvider.clear)
+        if (f.body.type === 'Text') this.typingAt = 0
         return this.inbound.push(f.body, f.tracingId)
       case 'SessionExpiredEvent':
         return this.expired()
@@ -506,6 +523,8 @@ export class GenesysSession {
 
   private shutdown(): void {
     clearTimeout(this.healthTimer)
+    clearTimeout(this.typingRetry)
+    this.typingRetry = undefined
     this.queue.stop()
     this.inbound.close()
     const link = this.link
