@@ -48,6 +48,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...genesys, GENESYS_ECHO_INTERVAL_MS: '10' })).toThrow(/GENESYS_ECHO_INTERVAL_MS/)
     expect(() => loadConfig({ ...genesys, GENESYS_REORDER_MS: '60000' })).toThrow(/GENESYS_REORDER_MS/)
   })
+
+  it('takes the domains where Genesys may place files: S3 and CloudFront unless set, none when empty', () => {
+    const genesys = { PARLEY_UPSTREAM: 'genesys', GENESYS_DEPLOYMENT_ID: 'abcdef12-0000', GENESYS_REGION: 'mypurecloud.com', GENESYS_ORIGIN: 'https://a.example' }
+    expect(loadConfig(genesys).genesys?.transferHosts).toEqual(['amazonaws.com', 'cloudfront.net'])
+    expect(loadConfig({ ...genesys, GENESYS_TRANSFER_HOSTS: '' }).genesys?.transferHosts).toEqual([])
+    expect(loadConfig({ ...genesys, GENESYS_TRANSFER_HOSTS: ' Files.Example , cdn.example.org' }).genesys?.transferHosts).toEqual(['files.example', 'cdn.example.org'])
+    expect(() => loadConfig({ ...genesys, GENESYS_TRANSFER_HOSTS: 'https://files.example' })).toThrow(/GENESYS_TRANSFER_HOSTS/)
+    expect(() => loadConfig({ ...genesys, GENESYS_TRANSFER_HOSTS: '*.example' })).toThrow(/GENESYS_TRANSFER_HOSTS/)
+  })
 })
 
 describe('normalizeOrigin', () => {

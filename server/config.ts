@@ -80,6 +80,11 @@ export interface GenesysConfig {
   echoIntervalMs: number
   /** How long incoming messages are held to be put in `channel.time` order. */
   reorderMs: number
+  /**
+   * Domains besides the region's where Genesys may place guest files (its presigned URLs point at S3 or
+   * CloudFront, PROTOCOL.md §3.14); https only, the domain itself or a subdomain.
+   */
+  transferHosts: string[]
 }
 
 export interface Config {
@@ -376,7 +381,18 @@ function loadGenesys(
     reconnectForMs: int('GENESYS_RECONNECT_FOR_S', 300, 1, 86_400) * 1000,
     echoIntervalMs: int('GENESYS_ECHO_INTERVAL_MS', 30_000, 1000, 3_600_000),
     reorderMs: int('GENESYS_REORDER_MS', 300, 0, 5000),
+    transferHosts: parseDomains('GENESYS_TRANSFER_HOSTS', env.GENESYS_TRANSFER_HOSTS, ['amazonaws.com', 'cloudfront.net'], problems),
   }
+}
+
+/** A comma-separated list of DNS domains; unset → the fallback, empty → none. */
+function parseDomains(name: string, raw: string | undefined, fallback: string[], problems: string[]): string[] {
+  if (raw === undefined) return fallback
+  const items = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)
+  for (const item of items) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(item)) problems.push(`${name}: "${item}" is not a domain name (e.g. amazonaws.com).`)
+  }
+  return items
 }
 
 /** `PARLEY_TRUST_PROXY`: a hop count, or comma-separated addresses and CIDRs; unset → trust nothing. */

@@ -17,6 +17,7 @@ const g = (overrides: Partial<GenesysConfig> = {}): GenesysConfig => ({
   reconnectForMs: 300_000,
   echoIntervalMs: 30_000,
   reorderMs: 300,
+  transferHosts: ['amazonaws.com', 'cloudfront.net'],
   ...overrides,
 })
 
@@ -37,6 +38,13 @@ describe('transferUrlAllowed', () => {
   it('takes region URLs, and an explicit override\'s origin only when it is set', () => {
     expect(transferUrlAllowed(g(), 'https://fileupload.mypurecloud.ie/uploads/a')).toBe(true)
     expect(transferUrlAllowed(g(), 'https://uploads.example/a')).toBe(false)
+    // where Genesys puts files: S3 and CloudFront by default, https only, and nothing else
+    expect(transferUrlAllowed(g(), 'https://shyrka-prod-euw1.s3.eu-west-1.amazonaws.com/up/a?X-Amz-Signature=1')).toBe(true)
+    expect(transferUrlAllowed(g(), 'https://d1234.cloudfront.net/a')).toBe(true)
+    expect(transferUrlAllowed(g(), 'http://bucket.s3.amazonaws.com/a')).toBe(false)
+    expect(transferUrlAllowed(g(), 'https://amazonaws.com.evil.example/a')).toBe(false)
+    expect(transferUrlAllowed(g({ transferHosts: [] }), 'https://bucket.s3.amazonaws.com/a')).toBe(false)
+    expect(transferUrlAllowed(g({ transferHosts: ['files.example'] }), 'https://eu.files.example/a')).toBe(true)
     expect(transferUrlAllowed(g(), 'http://127.0.0.1:9000/uploads/a')).toBe(false)
     const proxied = g({ apiUrl: 'http://127.0.0.1:9000', webMessagingUrl: 'ws://127.0.0.1:9001', hostsOverridden: { api: true, webMessaging: true } })
     expect(transferUrlAllowed(proxied, 'http://127.0.0.1:9000/uploads/a')).toBe(true)

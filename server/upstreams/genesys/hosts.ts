@@ -2,8 +2,10 @@
  * @module server/upstreams/genesys/hosts
  * Which upstream URLs the connector will use. Genesys names its endpoints in data it sends (`config.json`'s
  * `apiEndpoint` and `messagingEndpoint`, the URL of a `PresignedUrlResponse`); the BFF sends guest files and
- * a session JWT there, so each must be TLS on the configured region's domain. An explicit
- * `GENESYS_API_URL` / `GENESYS_WEBMESSAGING_URL` (a proxy, the test simulator) is trusted as given.
+ * a session JWT there, so each must be TLS on the configured region's domain. File transfers go to the
+ * storage Genesys picks (S3 or CloudFront, PROTOCOL.md §3.14), so they may also use the domains of
+ * `GENESYS_TRANSFER_HOSTS`; the session JWT never goes there. An explicit `GENESYS_API_URL` /
+ * `GENESYS_WEBMESSAGING_URL` (a proxy, the test simulator) is trusted as given.
  */
 import type { GenesysConfig } from '../../config'
 
@@ -35,9 +37,12 @@ function overrideOrigins(g: GenesysConfig): string[] {
   return origins
 }
 
-/** A URL Genesys handed over for an upload or download: https on the region, or on an explicit override's origin. */
+/**
+ * A URL Genesys handed over for an upload or download: https on the region or a transfer domain, or on an
+ * explicit override's origin.
+ */
 export function transferUrlAllowed(g: GenesysConfig, value: string): boolean {
-  if (onRegion(value, g.region, 'https:')) return true
+  if ([g.region, ...g.transferHosts].some((domain) => onRegion(value, domain, 'https:'))) return true
   try {
     return overrideOrigins(g).includes(new URL(value).origin)
   } catch {
