@@ -13,6 +13,14 @@ export interface CreateGuestSessionBody {
   displayName?: string
   email?: string
   attributes?: Record<string, string>
+  /** A short-lived JWT signed by the host site's backend: who the visitor is (docs/identity.md). */
+  identityToken?: string
+}
+
+/** `POST /api/guest-sessions/refresh` body; `identityToken` signs an anonymous guest in, in place. */
+export interface RefreshBody {
+  refreshToken: string
+  identityToken?: string
 }
 
 /** `201` answer of `POST /api/guest-sessions`. */
@@ -77,14 +85,22 @@ export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGues
     }
     body.attributes = { ...attributes }
   }
+  if (readField(o, 'identityToken') !== undefined) {
+    const v = readToken(o, 'identityToken')
+    if (v === undefined) return { ok: false, message: '"identityToken" must be a JWT (at most 4096 characters).' }
+    body.identityToken = v
+  }
   return { ok: true, value: body }
 }
 
 /** Validate the body of `POST /api/guest-sessions/refresh`. */
-export function parseRefreshBody(raw: unknown): BodyResult<{ refreshToken: string }> {
+export function parseRefreshBody(raw: unknown): BodyResult<RefreshBody> {
   const o = asObject(raw)
   const refreshToken = o && readToken(o, 'refreshToken')
-  return refreshToken ? { ok: true, value: { refreshToken } } : { ok: false, message: 'The body needs a "refreshToken".' }
+  if (!o || !refreshToken) return { ok: false, message: 'The body needs a "refreshToken".' }
+  if (readField(o, 'identityToken') === undefined) return { ok: true, value: { refreshToken } }
+  const identityToken = readToken(o, 'identityToken')
+  return identityToken ? { ok: true, value: { refreshToken, identityToken } } : { ok: false, message: '"identityToken" must be a JWT (at most 4096 characters).' }
 }
 
 /** Validate the BFF's answer to a guest-session creation (the widget's side). */
