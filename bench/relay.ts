@@ -15,6 +15,8 @@ import { emit, knob } from './lib/result'
 import { round } from './lib/saturation'
 import { PROBE_ARGS, setupKinds, startSetup, watchCpu, type CpuReport, type Sampler } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
+import { perMessage, readRedisStats, resetRedisStats } from './lib/redis-stats'
+import type { Redis } from 'ioredis'
 
 const CONNECTIONS = knob('PARLEY_BENCH_CONNECTIONS', 64, 32)
 const WINDOW = knob('PARLEY_BENCH_WINDOW', 16, 16)
@@ -27,10 +29,14 @@ interface RelayRun extends CpuReport {
   server: string
   ackedPerSecond: number
   ackMs: LatencySummary
+  /** CPU µs per acked message, by process and in total (generator excluded). */
+  cpuUsPerMessage: Record<string, number>
+  /** Two-node runs: what Redis spent per acked message, by command, and whether anything was slow. */
+  redis?: { perMessage: ReturnType<typeof perMessage>; slowlogEntries: number; latencyEvents: string[] }
 }
 
 /** Keeps WINDOW messages in flight on every socket; counts the acks inside the measuring window. */
-async function pump(sockets: WebSocket[], sample: Sampler, server: string): Promise<RelayRun> {
+async function pump(sockets: WebSocket[], sample: Sampler, server: string, redisAdmins: readonly Redis[] = []): Promise<RelayRun> {
   const ack = latency()
   let measuring = false
   let stopped = false
@@ -63,6 +69,7 @@ async function pump(sockets: WebSocket[], sample: Sampler, server: string): Prom
     for (let i = 0; i < WINDOW; i++) sendOne()
   }
   await sleep(WARMUP_MS)
+  if (redisAdmins.length) await resetRedisStats(redisAdmins)
   const cpu = await watchCpu(sample)
   const t0 = performance.now()
   measuring = true
@@ -70,8 +77,18 @@ async function pump(sockets: WebSocket[], sample: Sampler, server: string): Prom
   measuring = false
   const elapsed = performance.now() - t0
   const { report } = await cpu.stop()
+  const redisStats = redisAdmins.length ? await readRedisStats(redisAdmins) : undefined
   stopped = true
-  return { server, ackedPerSecond: Math.round((acked / elapsed) * 1000), ackMs: ack.summary(), ...report }
+  const ackedPerSecond = Math.round((acked / elapsed) * 1000)
+  const cpuUsPerMessage: Record<string, number> = {}
+  let total = 0
+  for (const [name, cores] of Object.entries(report.cpu.servers)) {
+    cpuUsPerMessage[name] = round((cores * 1e6) / ackedPerSecond, 1)
+    total += cores
+  }
+  cpuUsPerMessage.total = round((total * 1e6) / ackedPerSecond, 1)
+  const redis = redisStats && { perMessage: perMessage(redisStats, acked), slowlogEntries: redisStats.slowlogEntries, latencyEvents: redisStats.latencyEvents }
+  return { server, ackedPerSecond, ackMs: ack.summary(), ...report, cpuUsPerMessage, ...(redis ? { redis } : {}) }
 }
 
 async function bare(): Promise<RelayRun> {
@@ -112,7 +129,7 @@ async function bff(kind: 'memory' | 'redis'): Promise<RelayRun> {
     const bases = setup.nodes.map((n) => n.url)
     const sessions = await createGuests(bases, CONNECTIONS, 16)
     const sockets = await openGuestSockets(bases, sessions, 16)
-    const run = await pump(sockets, (q) => setup.sample(q), `Parley BFF, ${setup.label}`)
+    const run = await pump(sockets, (q) => setup.sample(q), `Parley BFF, ${setup.label}`, setup.redisAdmins)
     for (const ws of sockets) ws.terminate()
     return run
   } finally {
@@ -124,5 +141,12 @@ const runs: RelayRun[] = [await bare()]
 for (const kind of setupKinds()) runs.push(await bff(kind))
 const yardstick = runs[0]?.ackedPerSecond ?? NaN
 const withRatio = runs.map((r) => ({ ...r, ratioToBare: round(r.ackedPerSecond / yardstick) }))
-for (const r of withRatio) console.error(`${r.server}: ${r.ackedPerSecond} acked/s (${Math.round(r.ratioToBare * 100)} % of bare), ack p99 ${r.ackMs.p99} ms, saturated: ${r.saturated}`)
+for (const r of withRatio) {
+  console.error(`${r.server}: ${r.ackedPerSecond} acked/s (${Math.round(r.ratioToBare * 100)} % of bare), ack p99 ${r.ackMs.p99} ms, saturated: ${r.saturated}`)
+  console.error(`  CPU µs per message: ${Object.entries(r.cpuUsPerMessage).map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  if (r.redis) {
+    console.error(`  Redis per message: ${r.redis.perMessage.slice(0, 8).map((c) => `${c.command} ${c.callsPerMessage}× ${c.usecPerMessage} µs`).join(', ')}`)
+    console.error(`  slowlog entries ${r.redis.slowlogEntries}; latency events ${r.redis.latencyEvents.join(', ') || 'none'}`)
+  }
+}
 emit('relay', { machine, connections: CONNECTIONS, window: WINDOW, measureMs: MEASURE_MS, runs: withRatio })

@@ -39,6 +39,8 @@ export interface Setup {
   readonly kind: SetupKind
   readonly label: string
   readonly nodes: Node[]
+  /** Admin connections to every Redis the nodes write to (none in memory), for INFO and the slow log. */
+  readonly redisAdmins: Redis[]
   /** CPU and memory of every server process, keyed by name (node a, node b, redis). */
   sample: Sampler
   /** kill -9 one node and start it again on the same port; resolves with the ms until it was ready again. */
@@ -91,6 +93,7 @@ export async function startSetup(kind: SetupKind, env: Record<string, string> = 
     kind,
     label: SETUP_LABEL[kind],
     nodes,
+    redisAdmins: admin ? [admin] : [],
     async sample(query = {}) {
       const out: Record<string, ProcessSample> = {}
       await Promise.all(nodes.map(async (n, i) => (out[`node ${names[i]}`] = await readProbe(n.probePort, query))))
