@@ -29,6 +29,10 @@ export type HttpErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'invalid_refresh_token'
+  /** The host-signed identity token is forged, expired, too long-lived or for another site (or none is taken). */
+  | 'invalid_identity'
+  /** The session belongs to another verified person: log out first. */
+  | 'identity_mismatch'
   | 'rate_limited'
   | 'unavailable'
   | 'not_supported'
