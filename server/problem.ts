@@ -12,6 +12,8 @@ const TITLES: Record<HttpErrorCode, string> = {
   forbidden: 'Forbidden',
   not_found: 'Not found',
   invalid_refresh_token: 'Invalid refresh token',
+  invalid_identity: 'Invalid identity token',
+  identity_mismatch: 'Session of another person',
   rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
   not_supported: 'Not supported',
