@@ -14,6 +14,7 @@ import { normalizeOrigin, type Config } from './config'
 import { createBackend, type Backend } from './backend'
 import { cspDirectives, cspSources } from './csp'
 import { createFileVault, type FileVault } from './files'
+import { createIdentityVerifier } from './identity'
 import { createLocalLeases, type Leases } from './leases'
 import { loggerOptions } from './log'
 import { problem, sendProblem } from './problem'
@@ -164,7 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<ParleyApp> {
   let hub: ReturnType<typeof registerGuestSocket> | undefined
   const metrics = createMetrics({ store, guestSockets: () => hub?.count() ?? 0, ready: () => !draining && upstream.ready(), trackedGuests: () => hub?.trackedGuests() ?? 0 })
   await app.register(metricsRoutes, { metrics, token: config.metricsToken })
-  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics, files, overloaded })
+  const identity = config.identity && createIdentityVerifier(config.identity)
+  await app.register(guestSessionRoutes, { config, store, tokens, upstream, metrics, files, overloaded, ...(identity ? { identity } : {}) })
   await app.register(attachmentRoutes, { config, store, tokens, upstream, files })
   await app.register(feedbackRoutes, { config, store, tokens, upstream })
   await app.register(async (scope) => {

@@ -17,12 +17,15 @@ import {
 import { publicBase, type Config } from '../config'
 import { endConversation, newId } from '../conversations'
 import { sendProblem } from '../problem'
-import type { ConversationRecord, ConversationStore, GuestRecord } from '../stores/types'
+import type { ConversationRecord, ConversationStore, GuestRecord, VerifiedIdentity } from '../stores/types'
 import type { Metrics } from './metrics'
 import { refreshFamily, type GuestClaims, type TokenService } from '../tokens'
 import { createWindowCounter } from '../rate-limit-store'
 import type { Upstream } from '../upstreams/types'
 import type { FileVault } from '../files'
+import type { IdentityVerifier } from '../identity'
+import { bindGuest, openGuestOfSub, verifyIdentity } from '../identity-sessions'
+import { applyIdentity } from '../stores/records'
 
 interface Deps {
   metrics?: Metrics
@@ -31,6 +34,8 @@ interface Deps {
   tokens: TokenService
   upstream: Upstream
   files: FileVault
+  /** Verifies host-signed identity tokens; unset when `PARLEY_IDENTITY_*` is. */
+  identity?: IdentityVerifier
   /** True while the node is overloaded: new guests get 503 with Retry-After instead of slowing everyone. */
   overloaded?: () => boolean
 }
@@ -57,12 +62,19 @@ async function endedConversation(request: FastifyRequest, tokens: TokenService, 
   return c?.status === 'ended' ? c : undefined
 }
 
-/** A new guest and its (still empty) conversation. `offline`: a message left outside business hours. */
-export async function createGuest(store: ConversationStore, profile: CreateGuestSessionBody, options: { offline?: boolean } = {}): Promise<GuestRecord> {
+/**
+ * A new guest and its (still empty) conversation. `offline`: a message left outside business hours.
+ * `identity`: the host vouched for the guest; its name, e-mail and attributes win over the typed ones.
+ */
+export async function createGuest(
+  store: ConversationStore,
+  profile: CreateGuestSessionBody,
+  options: { offline?: boolean; identity?: VerifiedIdentity } = {},
+): Promise<GuestRecord> {
   const guestId = newId('g')
   const conversationId = newId('c')
   const now = new Date().toISOString()
-  const guest: GuestRecord = {
+  const typed: GuestRecord = {
     guestId,
     conversationId,
     attributes: profile.attributes ?? {},
@@ -71,10 +83,11 @@ export async function createGuest(store: ConversationStore, profile: CreateGuest
     ...(profile.displayName ? { displayName: profile.displayName } : {}),
     ...(profile.email ? { email: profile.email } : {}),
   }
+  const guest = options.identity ? applyIdentity(typed, options.identity) : typed
   const conversation: ConversationRecord = {
     id: conversationId,
     guestId,
-    guestName: profile.displayName || `Guest ${guestId.slice(2, 7)}`,
+    guestName: guest.displayName || `Guest ${guestId.slice(2, 7)}`,
     epoch: randomBytes(8).toString('base64url'),
     status: 'open',
     lastSeq: 0,
@@ -87,6 +100,7 @@ export async function createGuest(store: ConversationStore, profile: CreateGuest
   }
   if (options.offline) conversation.offline = true
   await store.createGuest(guest, conversation)
+  if (options.identity) await store.bindIdentity(guestId, options.identity)
   return guest
 }
 
@@ -99,6 +113,9 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     async (request, reply) => {
       const body = parseCreateGuestSessionBody(request.body)
       if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+      // a bad identity is refused before anything else happens (no guest, no upstream call)
+      const identity = body.value.identityToken ? await verifyIdentity(deps.identity, body.value.identityToken, reply) : undefined
+      if (body.value.identityToken && !identity) return reply
       if (deps.overloaded?.()) {
         reply.header('retry-after', '5')
         return sendProblem(reply, 503, 'unavailable', 'The service is busy; try again shortly.')
@@ -107,10 +124,15 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         reply.header('retry-after', '5')
         return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')
       }
-      const guest = await createGuest(store, body.value)
-      // a new chat after an ended one (its guest token sent along): the upstream may go on with its session
-      const previous = await endedConversation(request, tokens, store)
-      const carried = previous && (await upstream.continueSession?.(previous))
+      // the same person on another device continues their open conversation
+      const open = identity && (await openGuestOfSub(store, identity.sub))
+      const guest = open ? await bindGuest(store, open, identity) : await createGuest(store, body.value, identity ? { identity } : {})
+      // a new chat after an ended one (its guest token sent along): the upstream may go on with its session,
+      // but never from one person to another
+      const previous = open ? undefined : await endedConversation(request, tokens, store)
+      const previousGuest = previous && (await store.getGuest(previous.guestId))
+      const samePerson = previousGuest && previousGuest.verified?.sub === identity?.sub
+      const carried = previous && samePerson && (await upstream.continueSession?.(previous))
       if (carried) await store.updateConversation(guest.conversationId, { upstreamSession: carried })
       const issued = await tokens.issue(guest)
       deps.metrics?.guestCreated()
@@ -125,6 +147,9 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
   app.post('/api/guest-sessions/refresh', { config: { rateLimit: { max: config.limits.refreshRatePerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
     const body = parseRefreshBody(request.body)
     if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+    const { identityToken } = body.value
+    const identity = identityToken ? await verifyIdentity(deps.identity, identityToken, reply) : undefined
+    if (identityToken && !identity) return reply
     const family = refreshFamily(body.value.refreshToken)
     const wait = family === undefined ? 0 : familyRefreshes.hit(family)
     if (wait) {
@@ -133,6 +158,17 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     }
     const rotated = await tokens.rotate(body.value.refreshToken)
     if (!rotated.ok) return sendProblem(reply, 401, 'invalid_refresh_token', 'The refresh token is unknown, expired or already used.')
+    if (identity) {
+      const bound = rotated.guest.verified
+      if (bound && bound.sub !== identity.sub) {
+        // another person's session on this device: it ends here, they start their own
+        const issuedFamily = refreshFamily(rotated.tokens.refreshToken)
+        if (issuedFamily) await store.revokeFamily(issuedFamily)
+        return sendProblem(reply, 403, 'identity_mismatch', 'This session belongs to someone else; log out and start a new one.')
+      }
+      // an anonymous guest who signed in is upgraded in place; a verified one takes the newer claims
+      await bindGuest(store, rotated.guest, identity)
+    }
     const answer: RefreshedTokens = rotated.tokens
     return reply.header('cache-control', 'no-store').send(answer)
   })

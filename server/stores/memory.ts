@@ -20,6 +20,7 @@ import type {
   TypingSignal,
 } from './types'
 import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot'
+import { applyIdentity } from './records'
 
 interface Transcript {
   entries: TranscriptEntry[]
@@ -114,6 +115,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     const t = transcripts.get(id)
     if (t) t.marks = new Map(marks)
   }
+  // a verified `sub` → its guests, the current one last (rebuilt from the guest records after a restart)
+  const subGuests = new Map<string, string[]>()
+  const indexSub = (sub: string, guestId: string): void => {
+    const list = (subGuests.get(sub) ?? []).filter((id) => id !== guestId && guests.has(id)).slice(-49)
+    subGuests.set(sub, [...list, guestId])
+  }
+  for (const g of [...guests.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))) if (g.verified) indexSub(g.verified.sub, g.guestId)
   const listeners = new Set<(event: StoreEvent) => void>()
   // a conversation without its transcript (dropped as unreadable) cannot be resumed: forget it
   for (const id of conversations.keys()) if (!transcripts.has(id)) conversations.delete(id)
@@ -147,6 +155,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     }
     for (const [hash, r] of refresh) if (r.expiresAt <= t) refresh.delete(hash)
     for (const [family, until] of revokedFamilies) if (until <= t) revokedFamilies.delete(family)
+    if (removed) for (const [sub, ids] of subGuests) if (!ids.some((id) => guests.has(id))) subGuests.delete(sub)
     return removed
   }
 
@@ -189,6 +198,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const g = guests.get(guestId)
       if (g) g.revoked = true
       emit({ type: 'revoked', guestId })
+    },
+
+    async bindIdentity(guestId, identity) {
+      const g = guests.get(guestId)
+      if (!g) return undefined
+      const bound = applyIdentity(g, identity)
+      guests.set(guestId, bound)
+      indexSub(identity.sub, guestId)
+      return { ...bound }
+    },
+    async guestsOfSub(sub) {
+      return (subGuests.get(sub) ?? []).filter((id) => guests.has(id)).reverse()
     },
 
     async putRefreshToken(hash, record) {

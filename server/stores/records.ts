@@ -5,7 +5,27 @@
  */
 import { asObject, readBoolean, readField, readId, readOneOf, readSeq, readString, type Fields } from '../../src/protocol/read'
 import { readRating } from '../../src/protocol/feedback'
-import type { ConversationRecord, GuestRecord, RefreshRecord } from './types'
+import type { ConversationRecord, GuestRecord, RefreshRecord, VerifiedIdentity } from './types'
+
+function readStrings(x: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(asObject(x) ?? {})) if (typeof v === 'string') out[k] = v
+  return out
+}
+
+function readVerified(x: unknown): VerifiedIdentity | undefined {
+  const o = asObject(x)
+  const sub = o && readString(o, 'sub', 256)
+  const verifiedAt = o && readString(o, 'verifiedAt', 40)
+  if (!o || !sub || !verifiedAt) return undefined
+  const v: VerifiedIdentity = { sub, verifiedAt }
+  const name = readString(o, 'name', 200)
+  const email = readString(o, 'email', 320)
+  if (name !== undefined) v.name = name
+  if (email !== undefined) v.email = email
+  if (readField(o, 'attributes') !== undefined) v.attributes = readStrings(readField(o, 'attributes'))
+  return v
+}
 
 export function readGuest(x: unknown): GuestRecord | undefined {
   const o = asObject(x)
@@ -22,6 +42,8 @@ export function readGuest(x: unknown): GuestRecord | undefined {
   const email = readString(o, 'email', 320)
   if (displayName !== undefined) g.displayName = displayName
   if (email !== undefined) g.email = email
+  const verified = readVerified(readField(o, 'verified'))
+  if (verified) g.verified = verified
   return g
 }
 
@@ -66,4 +88,15 @@ export function readConversation(x: unknown): ConversationRecord | undefined {
   if (rating) record.rating = rating
   if (readBoolean(o, 'offline')) record.offline = true
   return record
+}
+
+/** The guest as the identity says: verified name, e-mail and attributes win over what the guest typed. */
+export function applyIdentity(guest: GuestRecord, identity: VerifiedIdentity): GuestRecord {
+  return {
+    ...guest,
+    ...(identity.name ? { displayName: identity.name } : {}),
+    ...(identity.email ? { email: identity.email } : {}),
+    attributes: { ...guest.attributes, ...identity.attributes },
+    verified: identity,
+  }
 }

@@ -13,6 +13,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** Who the host site says the guest is (a verified identity token, server/identity.ts). */
+export interface VerifiedIdentity {
+  /** The host's own id of its user: the guest and its conversations are bound to it. */
+  sub: string
+  name?: string
+  email?: string
+  attributes?: Record<string, string>
+  /** When the last token for this guest was verified (ISO 8601). */
+  verifiedAt: string
+}
+
 export interface GuestRecord {
   guestId: string
   conversationId: string
@@ -21,6 +32,8 @@ export interface GuestRecord {
   attributes: Record<string, string>
   createdAt: string
   revoked: boolean
+  /** Set when the host site vouched for the guest; its name, e-mail and attributes win over typed ones. */
+  verified?: VerifiedIdentity
 }
 
 export interface ConversationRecord {
@@ -51,7 +64,7 @@ export interface ConversationRecord {
   updatedAt: string
 }
 
-export type ConversationPatch = Partial<Pick<ConversationRecord, 'status' | 'deskReadSeq' | 'deliveredSeq' | 'guestReadSeq' | 'rating' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'guestName' | 'status' | 'deskReadSeq' | 'deliveredSeq' | 'guestReadSeq' | 'rating' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
 
 export interface RefreshRecord {
   guestId: string
@@ -104,6 +117,13 @@ export interface ConversationStore {
   createGuest(guest: GuestRecord, conversation: ConversationRecord): Promise<void>
   getGuest(guestId: string): Promise<GuestRecord | undefined>
   revokeGuest(guestId: string): Promise<void>
+  /**
+   * Bind a guest to a verified identity (its record takes `identity`, its name, e-mail and attributes) and
+   * make it the current guest of `identity.sub`. Undefined when the guest is unknown.
+   */
+  bindIdentity(guestId: string, identity: VerifiedIdentity): Promise<GuestRecord | undefined>
+  /** The guests bound to `sub`, the current one first (at most 50, within retention). */
+  guestsOfSub(sub: string): Promise<string[]>
 
   putRefreshToken(hash: string, record: RefreshRecord): Promise<void>
   /** Marks the token used and returns what it was before; undefined when unknown or expired. */
