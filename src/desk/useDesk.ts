@@ -11,7 +11,9 @@ import {
   parseDeskServerFrame,
   TOKEN_PROTOCOL_PREFIX,
   type AgentRef,
+  type Card,
   type ConversationSummary,
+  type DeskColleague,
   readAttachmentId,
   readProblemDetail,
   type DeskClientFrame,
@@ -20,6 +22,36 @@ import {
 } from '../protocol'
 
 export type DeskRich = { attachmentIds?: string[] } & Pick<RichContent, 'quickReplies' | 'cards'>
+
+/** The card editor's fields: a card is sent when it has a title; its one button links or is sent back. */
+export interface ReplyCard {
+  title: string
+  description: string
+  imageUrl: string
+  action: string
+  url: string
+}
+
+/** What the composer holds besides the text, as the reply frame carries it (empty parts left out). */
+export function richReply(draft: { attachmentIds: readonly string[]; quickReplies: readonly string[]; card: Readonly<ReplyCard> }): DeskRich {
+  const { card } = draft
+  const replies = draft.quickReplies.map((t) => t.trim()).filter(Boolean).map((text) => ({ text, payload: text }))
+  const action = card.action.trim()
+  const url = card.url.trim()
+  const c: Card | undefined = card.title.trim()
+    ? {
+        title: card.title.trim(),
+        ...(card.description.trim() ? { description: card.description.trim() } : {}),
+        ...(card.imageUrl.trim() ? { imageUrl: card.imageUrl.trim() } : {}),
+        actions: action ? [url ? { type: 'link', text: action, url } : { type: 'postback', text: action, payload: action }] : [],
+      }
+    : undefined
+  return {
+    ...(draft.attachmentIds.length ? { attachmentIds: [...draft.attachmentIds] } : {}),
+    ...(replies.length ? { quickReplies: replies } : {}),
+    ...(c ? { cards: [c] } : {}),
+  }
+}
 
 /** The server closes a revoked account's socket with this code (forbidden: do not reconnect). */
 const REVOKED_CLOSE = 4003
@@ -37,6 +69,8 @@ export function useDesk(token: () => string | undefined) {
   const me = shallowRef<AgentRef & { role: 'agent' | 'admin' }>()
   /** The agent behind each entry an agent wrote, by entry id. */
   const by = shallowRef<Readonly<Record<string, AgentRef>>>({})
+  /** The team, with who is signed in now. */
+  const colleagues = shallowRef<DeskColleague[]>([])
   let ws: WebSocket | undefined
   let attempt = 0
   let retry: ReturnType<typeof setTimeout> | undefined
@@ -94,6 +128,12 @@ export function useDesk(token: () => string | undefined) {
           return
         case 'conversation':
           return upsert(frame.conversation)
+        case 'conversation-gone':
+          conversations.value = conversations.value.filter((c) => c.id !== frame.conversationId)
+          return
+        case 'agents':
+          colleagues.value = frame.agents
+          return
         case 'transcript':
           if (frame.conversationId !== selectedId.value) return
           transcript.value = frame.entries
@@ -171,6 +211,20 @@ export function useDesk(token: () => string | undefined) {
     if (selectedId.value) send({ type: 'leave', conversationId: selectedId.value })
   }
 
+  function take(conversationId = selectedId.value): void {
+    if (conversationId) send({ type: 'take', conversationId })
+  }
+
+  function transfer(agentId: string): void {
+    if (selectedId.value) send({ type: 'transfer', conversationId: selectedId.value, agentId })
+  }
+
+  /** Back to the list (on a phone the list and the conversation are two screens). */
+  function close(): void {
+    selectedId.value = undefined
+    transcript.value = []
+  }
+
   /** Unread guest messages over every open conversation (the page title shows it). */
   const unreadTotal = computed(() => conversations.value.reduce((n, c) => n + (c.status === 'open' ? c.unread : 0), 0))
 
@@ -197,5 +251,8 @@ export function useDesk(token: () => string | undefined) {
     status.value = 'signed-out'
   }
 
-  return { status, me, by, signOut, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal, start, open, reply, upload, setTyping, end, leave }
+  return {
+    status, me, by, colleagues, signOut, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal,
+    start, open, close, reply, richReply, upload, setTyping, end, leave, take, transfer,
+  }
 }

@@ -18,7 +18,18 @@ export interface ConversationSummary {
   status: 'open' | 'ended'
   /** guest messages the desk has not opened yet */
   unread: number
-  lastMessage?: { role: Role; text: string; sentAt: string }
+  /** `kind` names what the message carries when its text alone would not say (an image, a file, a card). */
+  lastMessage?: { role: Role; text: string; sentAt: string; kind?: LastMessageKind }
+  /** A person answers (an agent replied or took it); otherwise the bot does. */
+  humanJoined?: boolean
+  /** The agent handling it, while a person does. */
+  assignee?: AgentRef
+  /** When the guest's oldest unanswered message was sent: how long they have been waiting. */
+  waitingSince?: string
+  /** The guest asked for a person and none has joined yet. */
+  wantsPerson?: boolean
+  /** No agent has opened it yet. */
+  isNew?: boolean
   updatedAt: string
   /** Highest seq the guest has seen: agent messages up to it show "Seen". */
   guestReadSeq: number
@@ -36,6 +47,13 @@ export interface AgentRef {
   name: string
 }
 
+export type LastMessageKind = 'image' | 'file' | 'card'
+
+/** A colleague, for "who else is online" and transfers. */
+export interface DeskColleague extends AgentRef {
+  online: boolean
+}
+
 /**
  * Frames from the console. The agent's name is not among them: it comes from the signed-in account (an
  * `agentName` sent by an older console is ignored).
@@ -48,6 +66,10 @@ export type DeskClientFrame =
   | { type: 'end'; conversationId: string }
   /** The agent leaves the conversation to the bot (an `agent-left` line for the guest). */
   | { type: 'leave'; conversationId: string }
+  /** The agent takes the conversation (an `agent-joined` line for the guest); the bot steps back. */
+  | { type: 'take'; conversationId: string }
+  /** Hand the conversation to a colleague (by account id); the guest sees who joined. */
+  | { type: 'transfer'; conversationId: string; agentId: string }
   | { type: 'ping' }
 
 export type DeskServerFrame =
@@ -55,6 +77,10 @@ export type DeskServerFrame =
   | { type: 'hello'; agent: AgentRef & { role: 'agent' | 'admin' } }
   | { type: 'conversations'; conversations: ConversationSummary[] }
   | { type: 'conversation'; conversation: ConversationSummary }
+  /** A conversation left the list (the guest had not written yet, or it was forgotten). */
+  | { type: 'conversation-gone'; conversationId: string }
+  /** The team: every account that can sign in, and who is signed in now. */
+  | { type: 'agents'; agents: DeskColleague[] }
   /** `by` names the agent behind each entry an agent wrote, by entry id. */
   | { type: 'transcript'; conversationId: string; entries: TranscriptEntry[]; by?: Record<string, AgentRef> }
   | { type: 'entry'; conversationId: string; entry: TranscriptEntry; by?: AgentRef }
@@ -91,9 +117,25 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
     const role = readOneOf(last, 'role', ['guest', 'agent', 'bot', 'system'] as const)
     const text = readString(last, 'text', 64 * 1024)
     const sentAt = readString(last, 'sentAt', 40)
-    if (role && text !== undefined && sentAt) s.lastMessage = { role, text, sentAt }
+    const kind = readOneOf(last, 'kind', ['image', 'file', 'card'] as const)
+    if (role && text !== undefined && sentAt) s.lastMessage = { role, text, sentAt, ...(kind ? { kind } : {}) }
   }
+  if (readBoolean(o, 'humanJoined')) s.humanJoined = true
+  const assignee = asObject(readField(o, 'assignee'))
+  const ref = assignee && readAgentRef(assignee)
+  if (ref) s.assignee = ref
+  const waitingSince = readString(o, 'waitingSince', 40)
+  if (waitingSince) s.waitingSince = waitingSince
+  if (readBoolean(o, 'wantsPerson')) s.wantsPerson = true
+  if (readBoolean(o, 'isNew')) s.isNew = true
   return s
+}
+
+function parseColleague(raw: unknown): DeskColleague | undefined {
+  const o = asObject(raw)
+  const ref = o && readAgentRef(o)
+  const online = o && readBoolean(o, 'online')
+  return ref && online !== undefined ? { ...ref, online } : undefined
 }
 
 function readAgentRef(o: Readonly<Record<string, unknown>>): AgentRef | undefined {
@@ -123,7 +165,12 @@ export function parseDeskClientFrame(raw: unknown): Parsed<DeskClientFrame> {
     case 'end':
       return { ok: true, value: { type, conversationId } }
     case 'leave':
+    case 'take':
       return { ok: true, value: { type, conversationId } }
+    case 'transfer': {
+      const agentId = readId(o, 'agentId')
+      return agentId ? { ok: true, value: { type, conversationId, agentId } } : bad
+    }
     case 'typing': {
       const active = readBoolean(o, 'active')
       return active === undefined ? bad : { ok: true, value: { type, conversationId, active } }
@@ -172,6 +219,15 @@ export function parseDeskServerFrame(raw: unknown): DeskServerFrame | undefined 
     case 'conversation': {
       const conversation = parseSummary(readField(o, 'conversation'))
       return conversation && { type, conversation }
+    }
+    case 'conversation-gone': {
+      const conversationId = readId(o, 'conversationId')
+      return conversationId ? { type, conversationId } : undefined
+    }
+    case 'agents': {
+      const list = readField(o, 'agents')
+      if (!Array.isArray(list)) return undefined
+      return { type, agents: list.map(parseColleague).filter((a): a is DeskColleague => a !== undefined) }
     }
     case 'hello': {
       const a = asObject(readField(o, 'agent'))
