@@ -87,6 +87,8 @@ export function readConversation(x: unknown): ConversationRecord | undefined {
   const rating = readRating(readField(o, 'rating'))
   if (rating) record.rating = rating
   if (readBoolean(o, 'offline')) record.offline = true
+  const assignedTo = readId(o, 'assignedTo')
+  if (assignedTo) record.assignedTo = assignedTo
   return record
 }
 

@@ -56,6 +56,8 @@ export interface ConversationRecord {
   offline?: boolean
   /** A human agent has replied: the desk bot steps back. */
   humanJoined: boolean
+  /** The desk account handling it while `humanJoined` (taken, transferred or replied to); stale otherwise. */
+  assignedTo?: string
   /** The upstream side of the conversation was opened (greeting sent, socket to Genesys up, …). */
   upstreamOpened: boolean
   /** The upstream's own session credential (the Genesys session token). Stays in the BFF, never sent out. */
