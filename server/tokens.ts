@@ -33,6 +33,8 @@ export interface TokenService {
   verify(token: string): Promise<VerifyResult>
   /** Rotate a refresh token: the old one stops working; a replay revokes the family. */
   rotate(refreshToken: string): Promise<{ ok: true; guest: GuestRecord; tokens: IssuedTokens } | { ok: false }>
+  /** Log this device out: its refresh-token family stops working; other devices of the guest go on. */
+  revoke(refreshToken: string): Promise<GuestRecord | undefined>
 }
 
 const hash = (token: string): string => createHash('sha256').update(token).digest('base64url')
@@ -90,17 +92,25 @@ export function createTokenService(deps: { secret: Uint8Array; ttlSeconds: numbe
   async function rotate(refreshToken: string): Promise<{ ok: true; guest: GuestRecord; tokens: IssuedTokens } | { ok: false }> {
     const record = await store.useRefreshToken(hash(refreshToken))
     if (!record) return { ok: false }
+    // a logged-out family (or one revoked before) stays dead without taking the guest's other devices along
+    if (await store.isFamilyRevoked(record.family)) return { ok: false }
     if (record.used) {
       await store.revokeFamily(record.family)
       // the guest tokens issued from the family die too, not only the refresh tokens
       await store.revokeGuest(record.guestId)
       return { ok: false }
     }
-    if (await store.isFamilyRevoked(record.family)) return { ok: false }
     const guest = await store.getGuest(record.guestId)
     if (!guest || guest.revoked) return { ok: false }
     return { ok: true, guest, tokens: await issue(guest, record.family) }
   }
 
-  return { issue, verify, rotate }
+  async function revoke(refreshToken: string): Promise<GuestRecord | undefined> {
+    const record = await store.useRefreshToken(hash(refreshToken))
+    if (!record) return undefined
+    await store.revokeFamily(record.family)
+    return store.getGuest(record.guestId)
+  }
+
+  return { issue, verify, rotate, revoke }
 }

@@ -191,3 +191,17 @@ describe('a verified guest (ES256, the host\'s JWKS on 127.0.0.1)', () => {
     expect(await jwksApp.store.guestsOfSub('e-5')).toEqual([])
   })
 })
+
+describe('POST /api/guest-sessions/logout', () => {
+  it('ends this device\'s tokens only: the refresh token dies, another device of the same sub goes on', async () => {
+    const laptop = (await post(app, { identityToken: await signIdentity({ sub: 'user-10' }) })).body as unknown as CreatedGuest
+    const phone = (await post(app, { identityToken: await signIdentity({ sub: 'user-10' }) })).body as unknown as CreatedGuest
+    const out = await app.app.inject({ method: 'POST', url: '/api/guest-sessions/logout', payload: { refreshToken: laptop.refreshToken }, headers: { origin: ORIGIN } })
+    expect(out.statusCode).toBe(204)
+    expect((await refresh(laptop.refreshToken)).status).toBe(401)
+    expect((await refresh(phone.refreshToken)).status).toBe(200)
+    // an unknown token is not an error worth telling: the device is logged out either way
+    const again = await app.app.inject({ method: 'POST', url: '/api/guest-sessions/logout', payload: { refreshToken: 'x.unknown' }, headers: { origin: ORIGIN } })
+    expect(again.statusCode).toBe(204)
+  })
+})

@@ -173,6 +173,14 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
     return reply.header('cache-control', 'no-store').send(answer)
   })
 
+  // "log out" on one device: its tokens die, the conversation stays for the person's other devices
+  app.post('/api/guest-sessions/logout', { config: { rateLimit: { max: config.limits.refreshRatePerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
+    const body = parseRefreshBody(request.body)
+    if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
+    await tokens.revoke(body.value.refreshToken)
+    return reply.code(204).send()
+  })
+
   app.get('/api/guest-sessions/current/messages', async (request, reply) => {
     const claims = await bearer(request, reply, tokens)
     if (!claims) return reply
