@@ -66,7 +66,7 @@ export interface ConversationRecord {
   updatedAt: string
 }
 
-export type ConversationPatch = Partial<Pick<ConversationRecord, 'guestName' | 'status' | 'deskReadSeq' | 'deliveredSeq' | 'guestReadSeq' | 'rating' | 'humanJoined' | 'upstreamOpened' | 'upstreamSession'>>
+export type ConversationPatch = Partial<Pick<ConversationRecord, 'guestName' | 'status' | 'deskReadSeq' | 'deliveredSeq' | 'guestReadSeq' | 'rating' | 'humanJoined' | 'assignedTo' | 'upstreamOpened' | 'upstreamSession'>>
 
 export interface RefreshRecord {
   guestId: string
