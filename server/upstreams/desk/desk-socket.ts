@@ -7,23 +7,15 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
-import {
-  countChars,
-  DESK_PROTOCOL,
-  hasContent,
-  normalizeText,
-  parseDeskClientFrame,
-  type AgentRef,
-  type DeskServerFrame,
-  type TranscriptEntry,
-} from '../../../src/protocol'
+import { DESK_PROTOCOL, parseDeskClientFrame, type AgentRef, type DeskServerFrame, type TranscriptEntry } from '../../../src/protocol'
 import { publicBase, type Config } from '../../config'
 import { advanceReceipt } from '../../conversations'
 import { offeredCredential } from '../../socket/upgrade'
 import type { FileVault } from '../../files'
-import type { ConversationStore } from '../../stores/types'
+import type { ConversationRecord, ConversationStore } from '../../stores/types'
 import { BOOTSTRAP_AGENT_ID, type DeskAgent } from './agents'
-import { appendAgentEvent, appendAgentMessage } from './agent-writes'
+import { act } from './desk-actions'
+import type { Presence } from './presence'
 import { refuseSignIn, type DeskAuth } from './sign-in'
 import { summarize } from './summaries'
 
@@ -34,8 +26,11 @@ export const REVOKED_CLOSE = 4003
 /** Entries an agent may have written: the ones worth looking up in the marks. */
 const byAgent = (e: TranscriptEntry): boolean => e.type === 'event' || e.role === 'agent'
 
-export function registerDeskSocket(app: FastifyInstance, deps: { config: Config; store: ConversationStore; files: FileVault; auth: DeskAuth }): void {
-  const { config, store, files, auth } = deps
+export function registerDeskSocket(
+  app: FastifyInstance,
+  deps: { config: Config; store: ConversationStore; files: FileVault; auth: DeskAuth; presence: Presence },
+): void {
+  const { config, store, files, auth, presence } = deps
   const signedIn = new WeakMap<FastifyRequest, DeskAgent>()
 
   /** Names of the agents marks point at, per socket: an account's name does not change. */
@@ -76,6 +71,14 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
         send({ type: 'error', message: 'The action failed; try again.' })
       }
       send({ type: 'hello', agent: { id: agent.id, name: agent.name, role: agent.role } })
+      const leave = presence.join(agent)
+      const unwatchTeam = presence.onChange((agents) => send({ type: 'agents', agents }))
+      // the first sight of the team, unless the join above already told it
+      presence.team().then((agents) => send({ type: 'agents', agents }), fail)
+      const row = (c: ConversationRecord): Promise<void> =>
+        summarize(store, c, nameOf).then((conversation) => {
+          if (conversation) send({ type: 'conversation', conversation })
+        })
 
       async function attributed(conversationId: string, entries: TranscriptEntry[]): Promise<Record<string, AgentRef>> {
         const marks = await store.agentMarks(conversationId, entries.filter(byAgent).map((e) => e.id))
@@ -96,8 +99,7 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               send(by ? { type: 'entry', conversationId, entry: presented, by } : { type: 'entry', conversationId, entry: presented })
             })
             .catch(fail)
-        } else if (event.type === 'conversation')
-          summarize(store, event.conversation).then((conversation) => send({ type: 'conversation', conversation }), fail)
+        } else if (event.type === 'conversation') row(event.conversation).catch(fail)
         else if (event.type === 'signal' && event.signal.role === 'guest')
           send({ type: 'guest-typing', conversationId: event.conversationId, active: event.signal.active })
         else if (event.type === 'agent-revoked' && event.agentId === agent.id) {
@@ -105,12 +107,17 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
           socket.close(REVOKED_CLOSE, 'revoked')
         }
       })
-      socket.on('close', unsubscribe)
+      socket.on('close', () => {
+        unsubscribe()
+        unwatchTeam()
+        leave()
+      })
 
       void (async () => {
         const all = await store.listConversations()
         all.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
-        send({ type: 'conversations', conversations: await Promise.all(all.map((c) => summarize(store, c))) })
+        const rows = await Promise.all(all.map((c) => summarize(store, c, nameOf)))
+        send({ type: 'conversations', conversations: rows.filter((r) => r !== undefined) })
       })().catch(fail)
 
       let queue = Promise.resolve()
@@ -134,36 +141,9 @@ export function registerDeskSocket(app: FastifyInstance, deps: { config: Config;
               }
               case 'typing':
                 return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agent.name } })
-              case 'end': {
-                if (c.status === 'ended') return
-                await store.updateConversation(c.id, { status: 'ended' })
-                await appendAgentEvent(store, c.id, agent, 'conversation-ended')
-                return
-              }
-              case 'leave': {
-                if (!c.humanJoined) return
-                // the bot answers again from here on
-                await store.updateConversation(c.id, { humanJoined: false })
-                await appendAgentEvent(store, c.id, agent, 'agent-left')
-                return
-              }
-              case 'reply': {
-                const text = normalizeText(frame.text)
-                const { attachmentIds, quickReplies, buttons, cards } = frame
-                const attachments = attachmentIds && (await files.resolve(c.id, attachmentIds))
-                if (attachmentIds && !attachments) return send({ type: 'error', message: 'An attachment is unknown; upload it again.' })
-                if (!hasContent(text) && !attachments && !cards) return send({ type: 'error', message: 'The reply is empty.' })
-                if (countChars(text) > config.limits.maxMessageChars)
-                  return send({ type: 'error', message: `Replies are limited to ${config.limits.maxMessageChars} characters.` })
-                if (c.status === 'ended') return send({ type: 'error', message: 'This conversation has ended.' })
-                if (!c.humanJoined) {
-                  await store.updateConversation(c.id, { humanJoined: true })
-                  await appendAgentEvent(store, c.id, agent, 'agent-joined')
-                }
-                const rich = { ...(attachments ? { attachments } : {}), ...(quickReplies ? { quickReplies } : {}), ...(buttons ? { buttons } : {}), ...(cards ? { cards } : {}) }
-                await appendAgentMessage(store, c.id, agent, { text, ...rich }, `agent:${frame.clientMessageId}`)
-                const after = await store.getConversation(c.id)
-                if (after) await advanceReceipt(store, c.id, 'deskReadSeq', after.lastSeq)
+              default: {
+                const refused = await act({ config, store, files }, agent, c, frame)
+                if (refused) send({ type: 'error', message: refused })
                 return
               }
             }

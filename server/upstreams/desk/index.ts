@@ -16,6 +16,7 @@ import { createWatchers } from '../watchers'
 import { createDeskBot, unansweredGuestMessages } from './bot'
 import { registerDeskSocket } from './desk-socket'
 import { deskRoutes } from './desk-routes'
+import { createPresence } from './presence'
 import { createDeskAuth } from './sign-in'
 import { createSignInThrottle } from './sign-in-throttle'
 
@@ -45,6 +46,7 @@ export function createDeskUpstream(deps: {
     onError: (err) => log.warn({ err }, 'desk sign-in counter unavailable; the attempt is let through to the token check'),
   })
   const auth = createDeskAuth({ store, throttle, bootstrapToken: config.deskToken, bootstrapName: config.deskAdminName })
+  const presence = createPresence(store, config.deskAdminName)
   const onError = (err: unknown): void => log.error({ err }, 'desk bot failed')
   const bot = config.deskBot ? createDeskBot(store, deps.botDelayMs === undefined ? { onError } : { onError, replyDelayMs: deps.botDelayMs }) : undefined
 
@@ -62,7 +64,7 @@ export function createDeskUpstream(deps: {
   return {
     name: 'desk',
     routes: async (app) => {
-      registerDeskSocket(app, { config, store, files, auth })
+      registerDeskSocket(app, { config, store, files, auth, presence })
       await app.register(deskRoutes, { config, store, files, auth })
     },
     async openConversation(conversation) {
