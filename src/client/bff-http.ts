@@ -36,7 +36,10 @@ export class BffError extends Error {
 export interface BffClient {
   /** `after`: the guest token of the conversation that just ended, so the contact centre can go on with its session. */
   createGuestSession(body?: CreateGuestSessionBody, after?: string): Promise<GuestSession>
-  refresh(refreshToken: string): Promise<RefreshedTokens>
+  /** `identityToken`: sign the guest in (an anonymous guest is upgraded in place). */
+  refresh(refreshToken: string, identityToken?: string): Promise<RefreshedTokens>
+  /** End this device's session (its refresh token and those rotated from it stop working). */
+  logout(refreshToken: string): Promise<void>
   fetchMessages(guestToken: string, options?: { before?: number; limit?: number }): Promise<MessagesPage>
   endSession(guestToken: string): Promise<void>
   rate(guestToken: string, rating: RatingBody): Promise<void>
@@ -94,10 +97,13 @@ export function createBffClient(options: BffClientOptions): BffClient {
       if (!s) throw invalid()
       return s
     },
-    async refresh(refreshToken) {
-      const t = parseRefreshedTokens(await call('api/guest-sessions/refresh', json({ refreshToken })))
+    async refresh(refreshToken, identityToken) {
+      const t = parseRefreshedTokens(await call('api/guest-sessions/refresh', json(identityToken ? { refreshToken, identityToken } : { refreshToken })))
       if (!t) throw invalid()
       return t
+    },
+    async logout(refreshToken) {
+      await call('api/guest-sessions/logout', json({ refreshToken }))
     },
     async fetchMessages(guestToken, { before, limit = 50 } = {}) {
       const q = new URLSearchParams({ limit: String(limit) })

@@ -278,6 +278,7 @@ describe('createChatClient', () => {
     const bff: BffClient = {
       createGuestSession: notUsed,
       refresh: notUsed,
+      logout: notUsed,
       fetchMessages: notUsed,
       endSession: notUsed,
       rate: notUsed,

@@ -67,11 +67,16 @@ export interface ChatClientOptions {
   session?: SessionHolder
   /** Sent when a guest session is created. */
   profile?: CreateGuestSessionBody
+  /** Who the visitor is, signed by the host site's backend (docs/identity.md): a token, or a function that fetches a fresh one. */
+  identityToken?: IdentitySource
   /** @default 4000, the BFF's default */
   maxMessageChars?: number
   heartbeatMs?: number
   backoff?: BackoffOptions
 }
+
+/** A host-signed identity token, or a function that fetches a fresh one (they live 10 minutes at most). */
+export type IdentitySource = string | (() => Promise<string | undefined> | string | undefined)
 
 export interface ChatClient {
   /** Restore or create the session and connect; `profile` (a pre-chat form) goes with a session created now. */
@@ -92,6 +97,10 @@ export interface ChatClient {
   endChat(): Promise<void>
   /** After the conversation ended: forget it on this device and start a new one. */
   startNew(): Promise<void>
+  /** The visitor signed in on the host site: a conversation under way is upgraded in place, a new one starts verified. */
+  identify(token: IdentitySource): Promise<void>
+  /** End the verified session on this device: nothing of it stays in storage, and a new anonymous guest starts. */
+  logout(): Promise<void>
   /** Rate the conversation (1–5, an optional comment). Rejects with a `BffError` when the BFF refuses. */
   rate(score: number, comment?: string): Promise<void>
   stop(): void
@@ -179,6 +188,8 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   let refreshing: Promise<void> | undefined
   let stopped = false
   let profile = options.profile
+  let identity = options.identityToken
+  const identityToken = async (): Promise<string | undefined> => (typeof identity === 'function' ? identity() : identity)
 
   const outbox = createOutbox({ key: keys.outbox, onChange: (items) => events.emit('outbox', items), ...(storage ? { storage } : {}) })
 
@@ -216,7 +227,9 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
   }
 
   async function newSession(): Promise<GuestSession> {
-    creating ??= bff.createGuestSession(profile, after).finally(() => (creating = undefined))
+    creating ??= identityToken()
+      .then((token) => bff.createGuestSession(token ? { ...profile, identityToken: token } : profile, after))
+      .finally(() => (creating = undefined))
     const session = await creating
     after = undefined
     shown.clear()
@@ -420,6 +433,34 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       connection.stop()
       forget()
       connection.start()
+    },
+    async identify(token) {
+      identity = token
+      await refreshing
+      const current = holder.get()
+      const signed = current && (await identityToken())
+      if (!current || !signed) return
+      try {
+        const tokens = await bff.refresh(current.refreshToken, signed)
+        setSession({ ...current, ...tokens })
+        connection.send({ type: 'auth', token: tokens.guestToken })
+      } catch (err) {
+        // this device held someone else's verified conversation: theirs stays theirs, this visitor starts anew
+        if (!(err instanceof BffError && err.code === 'identity_mismatch')) return report(err)
+        connection.stop()
+        forget()
+        connection.start()
+      }
+    },
+    async logout() {
+      const session = holder.get()
+      connection.stop()
+      identity = undefined
+      profile = options.profile
+      after = undefined
+      forget()
+      if (session) await bff.logout(session.refreshToken).catch(() => undefined)
+      if (!stopped) connection.start()
     },
     rate: (score, comment) => rateConversation(bff, holder, score, comment),
     get started() {

@@ -55,6 +55,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
   let leaderOutbox: OutboxItem[] = []
   /** Sent by this tab but not yet seen in the leader's outbox: resent to a new leader, adopted on takeover. */
   const unconfirmed = new Map<string, OutboxItem>()
+  let identity = options.identityToken
   let historyFor: string | undefined
   let oldestSeq: number | undefined
 
@@ -69,7 +70,7 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
   // ── leader ────────────────────────────────────────────────────────────────
   function lead(): void {
     role = 'leader'
-    engine = createChatClient({ ...options, storage, session: holder })
+    engine = createChatClient({ ...options, storage, session: holder, ...(identity ? { identityToken: identity } : {}) })
     for (const name of RELAYED) {
       engine.on(name, (payload) => {
         events.emit(name, payload)
@@ -119,6 +120,10 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
         return e.reconnect()
       case 'endChat':
         return void e.endChat()
+      case 'identify':
+        return void e.identify(command.token)
+      case 'logout':
+        return void e.logout()
     }
   }
 
@@ -262,6 +267,23 @@ export function createSharedChatClient(options: SharedChatClientOptions): Shared
       if (engine) return engine.startNew()
       post({ kind: 'newChat' })
       unconfirmed.clear()
+    },
+    async identify(token) {
+      identity = token
+      if (engine) return engine.identify(token)
+      const signed = typeof token === 'function' ? await token() : token
+      if (signed && role === 'follower') post({ kind: 'identify', token: signed })
+    },
+    async logout() {
+      identity = undefined
+      if (engine) return engine.logout()
+      // this tab's own mirror goes now; the leader relays the new anonymous session
+      for (const key of Object.values(keys)) safeWrite(storage, key, undefined)
+      holder.set(undefined)
+      unconfirmed.clear()
+      historyFor = undefined
+      post({ kind: 'logout' })
+      events.emit('reset', [])
     },
     upload: (file, onProgress) => (engine ? engine.upload(file, onProgress) : uploadFile(bff, Promise.resolve(holder.get()), file, onProgress)),
     rate: (score, comment) => (engine ? engine.rate(score, comment) : rateConversation(bff, holder, score, comment)),

@@ -35,6 +35,9 @@ export type Command =
   | { kind: 'read'; upToSeq: number }
   | { kind: 'reconnect' }
   | { kind: 'endChat' }
+  /** The host signed the visitor in (a follower resolves its callback and sends the token). */
+  | { kind: 'identify'; token: string }
+  | { kind: 'logout' }
 
 const STATUSES = ['idle', 'connecting', 'open', 'reconnecting', 'offline', 'failed', 'closed'] as const
 
@@ -128,7 +131,12 @@ export function parseCommand(raw: unknown): Command | undefined {
     case 'reconnect':
     case 'endChat':
     case 'newChat':
+    case 'logout':
       return { kind }
+    case 'identify': {
+      const token = readString(o, 'token', 4096)
+      return token && /^[\w.~-]+$/.test(token) ? { kind, token } : undefined
+    }
     case 'start': {
       const profile = readProfile(readField(o, 'profile'))
       return profile ? { kind, profile } : { kind }
