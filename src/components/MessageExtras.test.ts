@@ -94,7 +94,7 @@ describe('MessageBubble formatting', () => {
   it.each(HOSTILE)('creates no element a hostile text could use: %s', (text) => {
     const w = mount(MessageBubble, { props: { item: { ...base, text } } })
     const tags = [...w.element.querySelectorAll('*')].map((e) => e.tagName)
-    expect(tags.filter((t) => !['DIV', 'SPAN', 'P', 'A', 'STRONG', 'EM', 'CODE', 'UL', 'OL', 'LI'].includes(t))).toEqual([])
+    expect(tags.filter((t) => !['DIV', 'SPAN', 'BDI', 'P', 'A', 'STRONG', 'EM', 'CODE', 'UL', 'OL', 'LI'].includes(t))).toEqual([])
     for (const a of w.findAll('a')) expect(a.attributes('href')).toMatch(/^(https?|mailto):/)
   })
 

@@ -7,7 +7,7 @@ import { tryOnScopeDispose, useStorage } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
 import { computed, inject, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
 import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
-import { memoryStorage } from '../client/storage'
+import { memoryStorage, safeWrite } from '../client/storage'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
 import type { Availability, CreateGuestSessionBody, Draft, OfflineMessageBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
@@ -40,6 +40,8 @@ export interface UseParleyReturn {
   newAfterSeq: Readonly<Ref<number | undefined>>
   /** Business hours and attachment limits, checked when the panel first opens. */
   availability: Readonly<Ref<Availability | undefined>>
+  /** The panel was open when this tab last left the page mid-conversation (a reload): open it again. */
+  wasOpen: boolean
   /** `requireProfile` and no conversation yet: show the pre-chat form and call `start(profile)`. */
   needsProfile: Readonly<Ref<boolean>>
   /** Start the conversation with this profile (from a pre-chat form). */
@@ -124,6 +126,15 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     },
   )
 
+  // open or closed belongs to this tab (sessionStorage even where the session is kept in localStorage)
+  const tab = storage && pickStorage('session')
+  const openKey = `${keys.session}:open`
+  const wasOpen = Boolean(storage?.getItem(keys.session)) && tab?.getItem(openKey) === '1'
+  watch(
+    () => chat.isOpen,
+    (open) => safeWrite(tab, openKey, open ? 1 : undefined),
+  )
+
   const availability = shallowRef<Availability | undefined>()
   async function checkAvailability(): Promise<void> {
     availability.value = await bff.availability().catch(() => ({ open: true, offlineMessages: false }))
@@ -143,6 +154,7 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     newAfterSeq,
     availability,
     needsProfile,
+    wasOpen,
     start,
     async startNew() {
       chat.reset()

@@ -46,6 +46,8 @@ export const en = {
   reconnecting: 'Reconnecting…',
   reconnectingIn: { one: 'Connection lost. Reconnecting in {n} second…', other: 'Connection lost. Reconnecting in {n} seconds…' },
   offline: "You're offline. Messages will be sent when you're back.",
+  backOnline: 'Back online',
+  waitingForConnection: 'Waiting for connection',
   cannotConnect: "Can't connect to the chat ({reason}).",
   retryNow: 'Retry now',
 

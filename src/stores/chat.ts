@@ -16,7 +16,8 @@ export type ConnectionView =
 /** A guest message not yet in the transcript: an outbox item of the client. */
 export type PendingMessage = OutboxItem
 
-export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed'
+/** `waiting`: queued while the link is down (offline or reconnecting); it goes once the link is back. */
+export type MessageStatus = 'sending' | 'waiting' | 'sent' | 'delivered' | 'read' | 'failed'
 
 /** One row of the message list. Quick replies and time slots are left out once the guest has written after them. */
 export type ChatItem =
@@ -142,6 +143,7 @@ export const useChatStore = defineStore('parley/chat', () => {
   }
 
   const items = computed<ChatItem[]>(() => {
+    const down = ['offline', 'reconnecting', 'failed'].includes(connection.value.status)
     const shown = new Set<string>()
     const rows: ChatItem[] = entries.value.map((e) => {
       if (e.type === 'event') return { kind: 'event', key: `s${e.seq}`, event: e.kind, at: e.at, seq: e.seq, ...(e.author ? { author: e.author } : {}) }
@@ -154,7 +156,7 @@ export const useChatStore = defineStore('parley/chat', () => {
     for (const p of pending.value) {
       if (shown.has(p.clientMessageId)) continue
       const { clientMessageId, text, createdAt, state, seq, error, attachments, reply } = p
-      const row: ChatItem = { kind: 'message', key: clientMessageId, role: 'guest', text, sentAt: createdAt, clientMessageId, status: state === 'sent' && seq !== undefined ? statusOf(seq) : state }
+      const row: ChatItem = { kind: 'message', key: clientMessageId, role: 'guest', text, sentAt: createdAt, clientMessageId, status: state === 'sent' && seq !== undefined ? statusOf(seq) : down && state === 'sending' ? 'waiting' : state }
       if (seq !== undefined) row.seq = seq
       if (error) row.error = error
       if (attachments) row.attachments = attachments

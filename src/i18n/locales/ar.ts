@@ -56,6 +56,8 @@ export default {
     other: 'انقطع الاتصال. إعادة الاتصال بعد {n} ثانية…',
   },
   offline: 'أنت غير متصل. ستُرسل الرسائل عند عودتك.',
+  backOnline: 'عاد الاتصال.',
+  waitingForConnection: 'في انتظار الاتصال',
   cannotConnect: 'يتعذّر الاتصال بالمحادثة ({reason}).',
   retryNow: 'أعد المحاولة الآن',
 

@@ -43,6 +43,8 @@ export default {
   reconnecting: 'Verbindung wird wiederhergestellt…',
   reconnectingIn: { one: 'Verbindung unterbrochen. Neuer Versuch in {n} Sekunde…', other: 'Verbindung unterbrochen. Neuer Versuch in {n} Sekunden…' },
   offline: 'Sie sind offline. Nachrichten werden gesendet, sobald Sie wieder online sind.',
+  backOnline: 'Wieder online.',
+  waitingForConnection: 'Warten auf Verbindung',
   cannotConnect: 'Keine Verbindung zum Chat möglich ({reason}).',
   retryNow: 'Jetzt erneut versuchen',
 

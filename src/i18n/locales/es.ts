@@ -43,6 +43,8 @@ export default {
   reconnecting: 'Reconectando…',
   reconnectingIn: { one: 'Conexión perdida. Reconectando en {n} segundo…', other: 'Conexión perdida. Reconectando en {n} segundos…' },
   offline: 'Estás sin conexión. Los mensajes se enviarán cuando vuelvas.',
+  backOnline: 'De nuevo en línea.',
+  waitingForConnection: 'Esperando conexión',
   cannotConnect: 'No se puede conectar con el chat ({reason}).',
   retryNow: 'Reintentar ahora',
 

@@ -43,6 +43,8 @@ export default {
   reconnecting: 'Reconnexion…',
   reconnectingIn: { one: 'Connexion perdue. Reconnexion dans {n} seconde…', other: 'Connexion perdue. Reconnexion dans {n} secondes…' },
   offline: 'Vous êtes hors ligne. Les messages seront envoyés à votre retour.',
+  backOnline: 'De nouveau en ligne.',
+  waitingForConnection: 'En attente de connexion',
   cannotConnect: 'Impossible de se connecter au chat ({reason}).',
   retryNow: 'Réessayer maintenant',
 

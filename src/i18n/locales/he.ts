@@ -44,6 +44,8 @@ export default {
   reconnecting: 'מתחבר מחדש…',
   reconnectingIn: { one: 'החיבור אבד. התחברות מחדש בעוד שנייה…', two: 'החיבור אבד. התחברות מחדש בעוד {n} שניות…', other: 'החיבור אבד. התחברות מחדש בעוד {n} שניות…' },
   offline: 'אין חיבור לרשת. ההודעות יישלחו כשהחיבור יחזור.',
+  backOnline: 'החיבור חזר.',
+  waitingForConnection: 'ממתין לחיבור',
   cannotConnect: 'לא ניתן להתחבר לצ׳אט ({reason}).',
   retryNow: 'לנסות שוב עכשיו',
 

@@ -44,6 +44,8 @@ export default {
   reconnecting: '再接続中…',
   reconnectingIn: { other: '接続が切れました。{n} 秒後に再接続します…' },
   offline: 'オフラインです。オンラインに戻るとメッセージが送信されます。',
+  backOnline: 'オンラインに戻りました。',
+  waitingForConnection: '接続を待っています',
   cannotConnect: 'チャットに接続できません（{reason}）。',
   retryNow: '今すぐ再試行',
 

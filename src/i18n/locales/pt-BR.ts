@@ -43,6 +43,8 @@ export default {
   reconnecting: 'Reconectando…',
   reconnectingIn: { one: 'Conexão perdida. Reconectando em {n} segundo…', other: 'Conexão perdida. Reconectando em {n} segundos…' },
   offline: 'Você está off-line. As mensagens serão enviadas quando você voltar.',
+  backOnline: 'On-line novamente.',
+  waitingForConnection: 'Aguardando conexão',
   cannotConnect: 'Não foi possível conectar ao chat ({reason}).',
   retryNow: 'Tentar agora',
 
