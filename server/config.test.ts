@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PARLEY_LEASE_MS: '10' })).toThrow(/PARLEY_LEASE_MS/)
   })
 
+  it('takes Redis Cluster seed nodes, exclusive with REDIS_URL', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000, 10.0.0.2:7001' })).toMatchObject({ redisClusterNodes: ['r1:7000', '10.0.0.2:7001'], redisUrl: undefined })
+    expect(loadConfig({}).redisClusterNodes).toBeUndefined()
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000,redis://r2:7001' })).toThrow(/REDIS_CLUSTER_NODES must be/)
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1:70000' })).toThrow(/REDIS_CLUSTER_NODES must be/)
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000', REDIS_URL: 'redis://r0:6379' })).toThrow(/not both/)
+  })
+
   it('takes the Genesys health-check interval and reorder window, within bounds', () => {
     const genesys = { PARLEY_UPSTREAM: 'genesys', GENESYS_DEPLOYMENT_ID: 'abcdef12-0000', GENESYS_REGION: 'mypurecloud.com', GENESYS_ORIGIN: 'https://a.example' }
     expect(loadConfig(genesys).genesys).toMatchObject({ echoIntervalMs: 30_000, reorderMs: 300 })

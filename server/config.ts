@@ -118,6 +118,8 @@ export interface Config {
   trustProxy: false | number | string[]
   /** Set: conversations live in this Redis, shared by every node. Unset: in memory, one node. */
   redisUrl: string | undefined
+  /** Set: the same, in a Redis Cluster reached through these seed nodes (`host:port`). Exclusive with `redisUrl`. */
+  redisClusterNodes: string[] | undefined
   /** Prefix of every Redis key and channel (several deployments can share one Redis). */
   redisPrefix: string
   /** This node's name in leases and logs. */
@@ -251,6 +253,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const redisUrl = env.REDIS_URL || undefined
   if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0.')
+  const redisClusterNodes = env.REDIS_CLUSTER_NODES ? env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()) : undefined
+  if (redisClusterNodes?.some((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n) || Number(n.split(':')[1]) > 65535))
+    problems.push('REDIS_CLUSTER_NODES must be a comma-separated list of host:port, e.g. redis-1:6379,redis-2:6379,redis-3:6379.')
+  if (redisUrl && redisClusterNodes) problems.push('Set either REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both.')
   const redisPrefix = str('PARLEY_REDIS_PREFIX', 'parley:')
   if (!/^[A-Za-z0-9:._-]{1,64}$/.test(redisPrefix)) problems.push('PARLEY_REDIS_PREFIX must be 1-64 letters, digits, ":", ".", "_" or "-".')
   const nodeId = str('PARLEY_NODE_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`).replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)
@@ -273,6 +279,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     trustProxy,
     redisUrl,
+    redisClusterNodes,
     redisPrefix,
     nodeId,
     retentionMs: int('PARLEY_RETENTION_HOURS', 168, 1, 24 * 366) * 3_600_000,

@@ -6,7 +6,7 @@
 import { tryOnScopeDispose, useStorage } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
 import { computed, inject, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
-import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type StorageLike } from '../client'
+import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type IdentitySource, type StorageLike } from '../client'
 import { memoryStorage, safeWrite } from '../client/storage'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
 import type { Availability, CreateGuestSessionBody, Draft, OfflineMessageBody } from '../protocol'
@@ -25,6 +25,8 @@ export interface UseParleyOptions {
   immediate?: boolean
   /** Ask for a profile (a pre-chat form) before the first conversation starts. @default false */
   requireProfile?: boolean
+  /** Who the visitor is, signed by your backend (docs/identity.md): a token or a function that fetches a fresh one. */
+  identityToken?: IdentitySource
 }
 
 export interface UseParleyReturn {
@@ -60,6 +62,10 @@ export interface UseParleyReturn {
   setTyping(active: boolean): void
   reconnect(): void
   endChat(): Promise<void>
+  /** The visitor signed in on your site: the conversation under way becomes theirs, verified. */
+  identify(token: IdentitySource): Promise<void>
+  /** End the verified session on this device: storage is cleared and a new anonymous guest starts. */
+  logout(): Promise<void>
   /** The underlying client, for events the UI does not cover. */
   client: ChatClient
 }
@@ -89,6 +95,7 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     session: holder,
     ...(storage ? { storage } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.identityToken ? { identityToken: options.identityToken } : {}),
   })
   useChatSocket(client)
 
@@ -199,6 +206,13 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       profileGiven.value = false
       // "clear this device": the read mark goes with the conversation (VueUse removes the key on null)
       seen.value = null
+    },
+    identify: (token) => client.identify(token),
+    async logout() {
+      chat.reset()
+      seen.value = null
+      profileGiven.value = false
+      await client.logout()
     },
     client,
   }
