@@ -17,9 +17,10 @@ const MIN_HOLD_MS = 2000
 const ASK_EVERY_MS = 1000
 const POLL_MS = 100
 /**
- * Lease renewals per pipeline (and per turn of the event loop). Small on purpose: with 500, the appends
- * queued behind a renewal round waited ~200 ms every leaseMs/3 (ack p99 on two nodes 200 ms; with 50,
- * 14 ms; `npm run bench -- latency`), although Redis' slowlog showed no slow command.
+ * Lease renewals per pipeline (and per turn of the event loop; on a cluster, auto-pipelining sends them in
+ * one write per cluster node, as a pipeline may not span nodes). Small on purpose: with 500, the appends queued behind a renewal round waited ~200 ms every
+ * leaseMs/3 (ack p99 on two nodes 200 ms; with 50, 14 ms; `npm run bench -- latency`), although Redis'
+ * slowlog showed no slow command.
  */
 const RENEW_BATCH = 50
 
@@ -31,7 +32,8 @@ interface Held {
 export function createRedisLeases(link: RedisLink, options: { leaseMs: number; onError?: (err: unknown) => void }): Leases {
   const { cmd, prefix, nodeId } = link
   const { leaseMs } = options
-  const leaseKey = (id: string): string => `${prefix}lease:${id}`
+  // on a cluster, beside the conversation's other keys
+  const leaseKey = link.cluster ? (id: string): string => `${prefix}lease:{${id}}` : (id: string): string => `${prefix}lease:${id}`
   const held = new Map<string, Held>()
   const pending = new Map<string, Promise<boolean>>()
   const acquiredListeners = new Set<(id: string) => void>()
@@ -56,24 +58,30 @@ export function createRedisLeases(link: RedisLink, options: { leaseMs: number; o
     if (h && Date.now() - h.since >= MIN_HOLD_MS) void letGo(m.conversationId)
   })
 
-  // renewals go out as pipelines of RENEW_BATCH scripts, one batch per loop turn: one write and one round
-  // trip per batch instead of one per lease, and 5,000 held leases no longer block the loop in one go
+  /** One reply (or error) per lease, in order. */
+  function renew(ids: string[]): Promise<[Error | null, unknown][]> {
+    if (link.cluster) return Promise.all(ids.map((id) => cmd.parleyRenewLease(leaseKey(id), nodeId, leaseMs).then((r): [null, unknown] => [null, r], (err: Error): [Error, null] => [err, null])))
+    const pipeline = cmd.pipeline()
+    for (const id of ids) pipeline.parleyRenewLease(leaseKey(id), nodeId, leaseMs)
+    return pipeline.exec().then((replies) => replies ?? [])
+  }
+
+  // renewals go out as batches of RENEW_BATCH, one batch per loop turn: one write and one round trip per
+  // batch instead of one per lease, and 5,000 held leases no longer block the loop in one go
   const renewal = setInterval(() => {
     const all = [...held]
+    const failed = (id: string, h: Held, err: unknown): void => {
+      options.onError?.(err)
+      // unrenewed this long, the lease may have lapsed and another node taken over
+      if (Date.now() - h.renewedAt > leaseMs * 0.8) lose(id)
+    }
     const batch = (from: number): void => {
       const slice = all.slice(from, from + RENEW_BATCH)
-      const pipeline = cmd.pipeline()
-      for (const [id] of slice) pipeline.parleyRenewLease(leaseKey(id), nodeId, leaseMs)
-      const failed = (id: string, h: Held, err: unknown): void => {
-        options.onError?.(err)
-        // unrenewed this long, the lease may have lapsed and another node taken over
-        if (Date.now() - h.renewedAt > leaseMs * 0.8) lose(id)
-      }
-      pipeline.exec().then(
+      renew(slice.map(([id]) => id)).then(
         (replies) =>
           slice.forEach(([id, h], i) => {
             if (held.get(id) !== h) return
-            const [err, renewed] = replies?.[i] ?? [new Error('no reply to a lease renewal'), null]
+            const [err, renewed] = replies[i] ?? [new Error('no reply to a lease renewal'), null]
             if (err) failed(id, h, err)
             else if (renewed === 1) h.renewedAt = Date.now()
             else lose(id)

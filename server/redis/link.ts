@@ -3,9 +3,13 @@
  * The two Redis connections of a node (commands, and a subscriber for the shared channel) and the
  * policy that keeps Redis faults from reaching guests as hangs or crashes: no offline queue (a command
  * while Redis is down fails at once instead of piling up), a command timeout (a silent Redis is a down
- * Redis), and reconnects forever in the background.
+ * Redis), and reconnects forever in the background. One Redis (`REDIS_URL`) or a Redis Cluster
+ * (`REDIS_CLUSTER_NODES`, ioredis' Cluster client). On a cluster, commands are auto-pipelined: those issued
+ * in one loop turn leave in one write per cluster node, which is how batches that span slots (lease
+ * renewals, the desk's list) are sent. One Redis gets explicit pipelines instead: auto-pipelining measured
+ * no better there (docs/benchmarks.md).
  */
-import { Redis, type RedisOptions } from 'ioredis'
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
 import { StoreUnavailableError } from '../stores/types'
 
 
@@ -16,8 +20,13 @@ export interface LinkMessage {
   [key: string]: unknown
 }
 
+/** A command connection: one Redis or a cluster; both speak the commands the store uses. */
+export type RedisCommands = Redis | Cluster
+
 export interface RedisLink {
-  readonly cmd: Redis
+  readonly cmd: RedisCommands
+  /** Keys of one conversation (or one guest) carry a `{…}` hash tag so they share a cluster slot. */
+  readonly cluster: boolean
   readonly nodeId: string
   readonly prefix: string
   readonly channel: string
@@ -32,7 +41,10 @@ export interface RedisLink {
 }
 
 export interface LinkOptions {
-  url: string
+  /** One Redis, `redis://…`; or `clusterNodes`. */
+  url?: string
+  /** Seed nodes of a Redis Cluster, `host:port`. */
+  clusterNodes?: readonly string[]
   prefix: string
   nodeId: string
   /** Command timeout, ms. @default 2000 */
@@ -43,22 +55,55 @@ export interface LinkOptions {
 /** The URL without its password, for messages. */
 export const redactUrl = (url: string): string => url.replace(/\/\/([^@/]*)@/, '//***@')
 
-export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
-  const { url, prefix, nodeId } = options
+/** host:port → the seed form ioredis' Cluster takes. */
+function seed(node: string): { host: string; port: number } {
+  const at = node.lastIndexOf(':')
+  return { host: node.slice(0, at), port: Number(node.slice(at + 1)) }
+}
+
+// reconnect forever: 100 ms, 200 ms, … up to 2 s between attempts
+const backoff = (times: number): number => Math.min(times * 100, 2000)
+
+function connections(options: LinkOptions): { cmd: RedisCommands; sub: RedisCommands; where: string } {
+  const { nodeId } = options
   const base: RedisOptions = {
     lazyConnect: true,
-    enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 2000,
     connectTimeout: 5000,
-    // reconnect forever: 100 ms, 200 ms, … up to 2 s between attempts
-    retryStrategy: (times) => Math.min(times * 100, 2000),
   }
-  const cmd = new Redis(url, { ...base, connectionName: `parley-cmd-${nodeId}` })
   // the subscriber has no command timeout: it waits for messages, it does not run commands. It subscribes
   // again itself: ioredis' autoResubscribe leaves the promise of that SUBSCRIBE unhandled, and a connection
   // that drops again before the answer would end the process with an unhandled rejection
-  const sub = new Redis(url, { ...base, commandTimeout: undefined, connectionName: `parley-sub-${nodeId}`, autoResubscribe: false })
+  const subOptions: RedisOptions = { ...base, commandTimeout: undefined, autoResubscribe: false }
+  if (options.clusterNodes?.length) {
+    const seeds = options.clusterNodes.map(seed)
+    const cluster = (redisOptions: RedisOptions, name: string): Cluster =>
+      new Cluster(seeds, {
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        clusterRetryStrategy: backoff,
+        // a failover takes a few seconds; commands meanwhile fail at once and the guest retries
+        retryDelayOnClusterDown: 100,
+        retryDelayOnFailover: 100,
+        slotsRefreshTimeout: 2000,
+        redisOptions: { ...redisOptions, connectionName: name },
+      })
+    return { cmd: cluster(base, `parley-cmd-${nodeId}`), sub: cluster(subOptions, `parley-sub-${nodeId}`), where: `the Redis Cluster at ${options.clusterNodes.join(',')}` }
+  }
+  const url = options.url ?? ''
+  const single: RedisOptions = { ...base, enableOfflineQueue: false, retryStrategy: backoff }
+  return {
+    cmd: new Redis(url, { ...single, connectionName: `parley-cmd-${nodeId}` }),
+    sub: new Redis(url, { ...single, ...subOptions, connectionName: `parley-sub-${nodeId}` }),
+    where: `Redis at ${redactUrl(url)}`,
+  }
+}
+
+export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
+  const { prefix, nodeId } = options
+  const { cmd, sub, where } = connections(options)
   const channel = `${prefix}events`
   const listeners = new Set<(message: LinkMessage) => void>()
   const resubscribed = new Set<() => void>()
@@ -84,7 +129,10 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
     // a failed attempt is retried on the next 'ready' (ioredis reconnects by itself)
     if (subscribedOnce) subscribe().catch(() => undefined)
   })
+  // every notification starts with its node (scripts.ts, publish below): this node's own are dropped unread
+  const own = `{"node":${JSON.stringify(nodeId)},`
   sub.on('message', (_channel: string, raw: string) => {
+    if (raw.startsWith(own)) return
     let parsed: unknown
     try {
       parsed = JSON.parse(raw)
@@ -101,17 +149,18 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
   } catch (err) {
     cmd.disconnect()
     sub.disconnect()
-    throw new Error(`Redis at ${redactUrl(url)} is not reachable (${err instanceof Error ? err.message : String(err)}).`)
+    throw new Error(`${where} is not reachable (${err instanceof Error ? err.message : String(err)}).`)
   }
   report()
 
   return {
     cmd,
+    cluster: cmd instanceof Cluster,
     nodeId,
     prefix,
     channel,
     publish(message) {
-      cmd.publish(channel, JSON.stringify({ ...message, node: nodeId })).catch(() => undefined)
+      cmd.publish(channel, JSON.stringify({ node: nodeId, ...message })).catch(() => undefined)
     },
     onMessage(listener) {
       listeners.add(listener)

@@ -5,7 +5,7 @@
  * node that dies mid-write leaves either everything or nothing — and never an entry nobody was told of.
  *
  * Conversation hashes hold every field JSON-encoded, so a hash becomes a JSON object by concatenation.
- * The guest key is derived inside the script (prefix + guestId): fine for one Redis, not for Cluster.
+ * A script touches only keys of one conversation, so each runs on one hash slot of a Redis Cluster.
  */
 
 const CONVERSATION_JSON = `
@@ -18,12 +18,30 @@ end
 `
 
 /**
- * KEYS: conversation hash, stream, dedup hash, conversation index (zset)
- * ARGV: prefix, conversationId, entry JSON (no seq), epoch to use if the stream was lost, updatedAt JSON,
- *       now ms, retention ms, max entries, channel, node, key count, keys…
- * Returns {1, seq, epochChanged, conversation JSON} appended | {0, seq, entry JSON} duplicate | {-1} unknown conversation.
+ * Retention is extended lazily: the keys' TTLs (and, outside the script, the guest's TTL and the
+ * conversation's place in the index) move only when the last extension is `ARGV.retainEvery` old, so a busy
+ * conversation costs one PEXPIRE round a minute instead of four writes per message. A key just created gets
+ * its TTL at once. `retainedAt` lives in the conversation hash (readers ignore it).
  */
-export const APPEND = `${CONVERSATION_JSON}
+const RETAIN = `
+local function retainDue(key, now, every)
+  local at = tonumber(redis.call('HGET', key, 'retainedAt'))
+  if at and now - at < every then return false end
+  redis.call('HSET', key, 'retainedAt', now)
+  return true
+end
+`
+
+/**
+ * Every key is of one conversation (one hash slot on Redis Cluster); the guest key and the index are the
+ * caller's, when `retain` says so.
+ * KEYS: conversation hash, stream, dedup hash
+ * ARGV: conversationId, entry JSON (no seq), epoch to use if the stream was lost, updatedAt JSON,
+ *       now ms, retention ms, max entries, channel, node, retainEvery ms, key count, keys…
+ * Returns {1, seq, epochChanged, conversation JSON, retain} appended | {0, seq, entry JSON} duplicate |
+ * {-1} unknown conversation.
+ */
+export const APPEND = `${CONVERSATION_JSON}${RETAIN}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local n = tonumber(ARGV[11])
 for i = 1, n do
@@ -36,41 +54,44 @@ for i = 1, n do
 end
 local lastSeq = tonumber(redis.call('HGET', KEYS[1], 'lastSeq'))
 local epochChanged = 0
-if lastSeq > 0 and redis.call('EXISTS', KEYS[2]) == 0 then
+local fresh = redis.call('EXISTS', KEYS[2]) == 0
+if lastSeq > 0 and fresh then
   -- the history is gone (lost in a Redis restart, or evicted): seqs go on, but under a new epoch,
   -- so every client that holds the old one refetches instead of trusting a silent gap
-  redis.call('HSET', KEYS[1], 'epoch', cjson.encode(ARGV[4]))
+  redis.call('HSET', KEYS[1], 'epoch', cjson.encode(ARGV[3]))
   epochChanged = 1
 end
 local seq = lastSeq + 1
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], seq .. '-0', 'e', ARGV[3])
-redis.call('HSET', KEYS[1], 'lastSeq', seq, 'updatedAt', ARGV[5])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], seq .. '-0', 'e', ARGV[2])
+redis.call('HSET', KEYS[1], 'lastSeq', seq, 'updatedAt', ARGV[4])
 for i = 1, n do redis.call('HSET', KEYS[3], ARGV[11 + i], seq) end
-local retention = tonumber(ARGV[7])
-redis.call('PEXPIRE', KEYS[1], retention)
-redis.call('PEXPIRE', KEYS[2], retention)
-if n > 0 then redis.call('PEXPIRE', KEYS[3], retention) end
-redis.call('PEXPIRE', ARGV[1] .. 'g:' .. cjson.decode(redis.call('HGET', KEYS[1], 'guestId')), retention)
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[2])
+local retention = tonumber(ARGV[6])
+local retain = retainDue(KEYS[1], tonumber(ARGV[5]), tonumber(ARGV[10]))
+if retain then
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], retention) end
+else
+  if fresh then redis.call('PEXPIRE', KEYS[2], retention) end
+  if n > 0 and redis.call('PTTL', KEYS[3]) < 0 then redis.call('PEXPIRE', KEYS[3], retention) end
+end
 local conversation = conversationJson(KEYS[1])
-redis.call('PUBLISH', ARGV[9], '{"type":"entry","node":' .. cjson.encode(ARGV[10]) .. ',"conversationId":' .. cjson.encode(ARGV[2]) ..
-  ',"seq":' .. seq .. ',"entry":' .. ARGV[3] .. ',"conversation":' .. conversation .. '}')
-return {1, seq, epochChanged, conversation}
+redis.call('PUBLISH', ARGV[8], '{"node":' .. cjson.encode(ARGV[9]) .. ',"type":"entry","conversationId":' .. cjson.encode(ARGV[1]) ..
+  ',"seq":' .. seq .. ',"entry":' .. ARGV[2] .. ',"conversation":' .. conversation .. '}')
+return {1, seq, epochChanged, conversation, retain and 1 or 0}
 `
 
 /**
- * KEYS: conversation hash, conversation index
- * ARGV: conversationId, now ms, retention ms, channel, node, then field/JSON-value pairs
- * Returns the conversation JSON, or nil when it does not exist.
+ * KEYS: conversation hash, stream, dedup hash (their TTLs move together)
+ * ARGV: now ms, retention ms, channel, node, retainEvery ms, then field/JSON-value pairs
+ * Returns {conversation JSON, retain}, or nil when it does not exist.
  */
-export const UPDATE = `${CONVERSATION_JSON}
+export const UPDATE = `${CONVERSATION_JSON}${RETAIN}
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+local retain = retainDue(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[5]))
+if retain then for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end end
 local json = conversationJson(KEYS[1])
-redis.call('PUBLISH', ARGV[4], '{"type":"conversation","node":' .. cjson.encode(ARGV[5]) .. ',"conversation":' .. json .. '}')
-return json
+redis.call('PUBLISH', ARGV[3], '{"node":' .. cjson.encode(ARGV[4]) .. ',"type":"conversation","conversation":' .. json .. '}')
+return {json, retain and 1 or 0}
 `
 
 /** KEYS: lease. ARGV: node, ttl ms. Extends the lease only while this node holds it. */

@@ -31,6 +31,11 @@ export interface RedisStoreOptions {
 const FAMILY_TTL_MS = 24 * 60 * 60 * 1000
 /** The desk lists at most this many recent conversations. */
 const LIST_LIMIT = 1000
+/**
+ * Retention (key TTLs, the guest's TTL, the index) moves at most this often per conversation: expiry comes
+ * at most this much before `retentionMs` after the last activity, for one write round a minute.
+ */
+const RETAIN_EVERY_MS = 60_000
 
 type StreamEntries = [id: string, fields: string[]][]
 
@@ -76,21 +81,48 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
   const { cmd, prefix, channel, nodeId } = link
   const { retentionMs, maxEntriesPerConversation } = options
   const onError = options.onError ?? (() => undefined)
+  // on a cluster, the keys of one conversation (of one refresh token, of the accounts) share a slot; on one
+  // Redis the names stay as they were, so an upgrade keeps its data
+  const tag = link.cluster ? (id: string) => `{${id}}` : (id: string) => id
+  const accounts = link.cluster ? '{agents}' : ''
   const key = {
-    guest: (id: string) => `${prefix}g:${id}`,
-    refresh: (hash: string) => `${prefix}r:${hash}`,
-    refreshUsed: (hash: string) => `${prefix}ru:${hash}`,
+    guest: (id: string) => `${prefix}g:${tag(id)}`,
+    refresh: (hash: string) => `${prefix}r:${tag(hash)}`,
+    refreshUsed: (hash: string) => `${prefix}ru:${tag(hash)}`,
     family: (f: string) => `${prefix}fam:${f}`,
-    conversation: (id: string) => `${prefix}c:${id}`,
-    stream: (id: string) => `${prefix}s:${id}`,
-    dedup: (id: string) => `${prefix}k:${id}`,
+    conversation: (id: string) => `${prefix}c:${tag(id)}`,
+    stream: (id: string) => `${prefix}s:${tag(id)}`,
+    dedup: (id: string) => `${prefix}k:${tag(id)}`,
     index: `${prefix}conversations`,
-    agent: (id: string) => `${prefix}agent:${id}`,
-    agents: `${prefix}agents`,
-    agentMarks: (id: string) => `${prefix}am:${id}`,
+    agent: (id: string) => `${prefix}agent:${accounts}${id}`,
+    agents: `${prefix}agents${accounts}`,
+    agentMarks: (id: string) => `${prefix}am:${tag(id)}`,
   }
-  cmd.defineCommand('parleyAppend', { numberOfKeys: 4, lua: APPEND })
-  cmd.defineCommand('parleyUpdate', { numberOfKeys: 2, lua: UPDATE })
+  const conversationKeys = (id: string): [string, string, string] => [key.conversation(id), key.stream(id), key.dedup(id)]
+  cmd.defineCommand('parleyAppend', { numberOfKeys: 3, lua: APPEND })
+  cmd.defineCommand('parleyUpdate', { numberOfKeys: 3, lua: UPDATE })
+
+  /** HGETALL of many keys in one round trip: a pipeline on one Redis; auto-pipelined per node on a cluster. */
+  async function readHashes(keys: string[]): Promise<Record<string, string>[]> {
+    if (link.cluster) return Promise.all(keys.map((k) => cmd.hgetall(k)))
+    const pipeline = cmd.pipeline()
+    for (const k of keys) pipeline.hgetall(k)
+    const replies = (await pipeline.exec()) ?? []
+    return replies.map(([err, hash]) => {
+      if (err) throw err
+      const out: Record<string, string> = {}
+      if (hash && typeof hash === 'object') for (const [k, v] of Object.entries(hash)) out[k] = String(v)
+      return out
+    })
+  }
+
+  /** The script said retention is due: the guest's TTL and the index move too (other slots, so not in it). */
+  function retainOutside(c: ConversationRecord | undefined): void {
+    if (!c) return
+    Promise.all([cmd.pexpire(key.guest(c.guestId), retentionMs), cmd.zadd(key.index, Date.now(), c.id)]).catch((err: unknown) =>
+      onError(err, `could not extend the retention of ${c.id}`),
+    )
+  }
 
   const listeners = new Set<(event: StoreEvent) => void>()
   const emit = (event: StoreEvent): void => {
@@ -152,15 +184,22 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
   return {
     ...createIdentityRecords(link, { guestKey: key.guest, retentionMs }),
     async createGuest(guest, conversation) {
+      // the conversation first: a guest record never points at a conversation that is not there (the keys
+      // live in different cluster slots, so this is not one transaction; a conversation left without its
+      // guest by a crash in between expires with its TTL)
       await guarded(() =>
         cmd
           .multi()
-          .set(key.guest(guest.guestId), JSON.stringify(guest), 'PX', retentionMs)
-          .hset(key.conversation(conversation.id), ...toHashArgs(conversation))
+          .hset(key.conversation(conversation.id), ...toHashArgs(conversation), 'retainedAt', Date.now())
           .pexpire(key.conversation(conversation.id), retentionMs)
-          .zadd(key.index, Date.now(), conversation.id)
-          .publish(channel, JSON.stringify({ type: 'conversation', node: nodeId, conversation }))
           .exec(),
+      )
+      await guarded(() =>
+        Promise.all([
+          cmd.set(key.guest(guest.guestId), JSON.stringify(guest), 'PX', retentionMs),
+          cmd.zadd(key.index, Date.now(), conversation.id),
+          cmd.publish(channel, JSON.stringify({ node: nodeId, type: 'conversation', conversation })),
+        ]),
       )
       emit({ type: 'conversation', conversation: { ...conversation } })
     },
@@ -204,28 +243,27 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       return c
     },
     async updateConversation(id, patch) {
-      const json = await guarded(() =>
-        cmd.parleyUpdate(key.conversation(id), key.index, ...[id, Date.now(), retentionMs, channel, nodeId, ...toHashArgs({ ...patch, updatedAt: new Date().toISOString() })]),
+      const reply = await guarded(() =>
+        cmd.parleyUpdate(...conversationKeys(id), ...[Date.now(), retentionMs, channel, nodeId, RETAIN_EVERY_MS, ...toHashArgs({ ...patch, updatedAt: new Date().toISOString() })]),
       )
-      const c = typeof json === 'string' ? readConversation(parseJson(json)) : undefined
+      const c = Array.isArray(reply) && typeof reply[0] === 'string' ? readConversation(parseJson(reply[0])) : undefined
+      if (c && Array.isArray(reply) && reply[1] === 1) retainOutside(c)
       if (c) emit({ type: 'conversation', conversation: c })
       return c
     },
     async listConversations() {
-      const ids = await guarded(() => cmd.zrangebyscore(key.index, Date.now() - retentionMs, '+inf', 'LIMIT', 0, LIST_LIMIT))
-      const pipeline = cmd.pipeline()
-      for (const id of ids) pipeline.hgetall(key.conversation(id))
-      const results = (await guarded(() => pipeline.exec())) ?? []
+      const ids = await guarded(() => cmd.zrangebyscore(key.index, Date.now() - retentionMs - RETAIN_EVERY_MS, '+inf', 'LIMIT', 0, LIST_LIMIT))
+      const hashes = await guarded(() => readHashes(ids.map(key.conversation)))
       const list: ConversationRecord[] = []
-      results.forEach(([, hash], i) => {
-        const c = hash && typeof hash === 'object' ? conversationFromHash(Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, String(v)]))) : undefined
+      hashes.forEach((hash, i) => {
+        const c = Object.keys(hash).length ? conversationFromHash(hash) : undefined
         if (c) list.push(c)
         else if (ids[i]) void cmd.zrem(key.index, ids[i]).catch(() => undefined)
       })
       return list
     },
     async deleteConversation(id) {
-      await guarded(() => cmd.multi().del(key.conversation(id), key.stream(id), key.dedup(id), key.agentMarks(id)).zrem(key.index, id).exec())
+      await guarded(() => Promise.all([cmd.del(...conversationKeys(id), key.agentMarks(id)), cmd.zrem(key.index, id)]))
       fanout.forget(id)
     },
 
@@ -233,9 +271,9 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       const keys = dedupKey === undefined ? [] : typeof dedupKey === 'string' ? [dedupKey] : [...dedupKey]
       const reply = await guarded(() =>
         cmd.parleyAppend(
-          key.conversation(conversationId), key.stream(conversationId), key.dedup(conversationId), key.index,
-          ...[prefix, conversationId, JSON.stringify(entry), newEpoch(), JSON.stringify(new Date().toISOString()), Date.now(), retentionMs,
-            maxEntriesPerConversation, channel, nodeId, keys.length, ...keys],
+          ...conversationKeys(conversationId),
+          ...[conversationId, JSON.stringify(entry), newEpoch(), JSON.stringify(new Date().toISOString()), Date.now(), retentionMs,
+            maxEntriesPerConversation, channel, nodeId, RETAIN_EVERY_MS, keys.length, ...keys],
         ),
       )
       if (!Array.isArray(reply) || reply[0] === -1) throw new Error('unknown conversation')
@@ -248,6 +286,7 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
       const stored: TranscriptEntry = { ...entry, seq }
       await fanout.deliver(conversationId, seq, stored)
       const c = typeof reply[3] === 'string' ? readConversation(parseJson(reply[3])) : undefined
+      if (reply[4] === 1) retainOutside(c)
       if (c) emit({ type: 'conversation', conversation: c })
       return { entry: stored, duplicate: false }
     },
@@ -295,7 +334,7 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
         cmd
           .multi()
           .set(key.agent(id), JSON.stringify(revoked))
-          .publish(channel, JSON.stringify({ type: 'agent-revoked', node: nodeId, agentId: id }))
+          .publish(channel, JSON.stringify({ node: nodeId, type: 'agent-revoked', agentId: id }))
           .exec(),
       )
       emit({ type: 'agent-revoked', agentId: id })
@@ -336,7 +375,20 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
   }
 }
 
-const newEpoch = (): string => randomBytes(8).toString('base64url')
+/**
+ * The epoch a conversation gets if its stream turns out lost; made for every append, used almost never,
+ * so cut from a pooled buffer (one `randomBytes` call per 512 appends, not one each).
+ */
+let epochPool = Buffer.alloc(0)
+let epochOffset = 0
+const newEpoch = (): string => {
+  if (epochOffset + 8 > epochPool.length) {
+    epochPool = randomBytes(4096)
+    epochOffset = 0
+  }
+  epochOffset += 8
+  return epochPool.toString('base64url', epochOffset - 8, epochOffset)
+}
 
 function readSignal(x: unknown): TypingSignal | undefined {
   const o = asObject(x)

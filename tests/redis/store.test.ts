@@ -167,6 +167,31 @@ describe.skipIf(!available)('Redis store', () => {
     expect(entries.at(-1)?.seq).toBe(600)
   })
 
+  it('gives every key a TTL at once and extends retention lazily, at most once a minute per conversation', async () => {
+    const prefix = testPrefix()
+    const { store, link } = await redisNode(prefix, 'ttl')
+    await store.createGuest(guest('7'), conversation('7'))
+    await store.append('c7', message('one'), 'k-one')
+    const keys = [`${prefix}c:c7`, `${prefix}s:c7`, `${prefix}k:c7`, `${prefix}g:g7`]
+    const ttls = async (): Promise<number[]> => Promise.all(keys.map((k) => link.cmd.pttl(k)))
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(3_500_000)
+    // shorten every TTL: within the minute an append leaves them alone (no write per message)...
+    for (const k of keys) await link.cmd.pexpire(k, 100_000)
+    await link.cmd.zadd(`${prefix}conversations`, 1, 'c7')
+    await store.append('c7', message('two'))
+    for (const ttl of await ttls()) expect(ttl).toBeLessThanOrEqual(100_000)
+    // ...once it is due, the next append extends all of them, the guest and the index included
+    await link.cmd.hset(`${prefix}c:c7`, 'retainedAt', Date.now() - 61_000)
+    await store.append('c7', message('three'))
+    await until(async () => (await ttls()).every((ttl) => ttl > 3_500_000))
+    expect(Number(await link.cmd.zscore(`${prefix}conversations`, 'c7'))).toBeGreaterThan(Date.now() - 10_000)
+    // an update that finds retention due extends it too
+    for (const k of keys) await link.cmd.pexpire(k, 100_000)
+    await link.cmd.hset(`${prefix}c:c7`, 'retainedAt', Date.now() - 61_000)
+    expect(await store.updateConversation('c7', { deskReadSeq: 3 })).toMatchObject({ deskReadSeq: 3, lastSeq: 3 })
+    await until(async () => (await ttls()).every((ttl) => ttl > 3_500_000))
+  })
+
   it('gives a conversation whose stream was lost a new epoch, and goes on counting', async () => {
     const prefix = testPrefix()
     const { store, link } = await redisNode(prefix, 'lost')
