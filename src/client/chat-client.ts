@@ -370,13 +370,15 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
     emitReset([])
   }
 
-  return {
+  const client: EngineClient = {
     async start(startOptions) {
       if (startOptions?.profile) profile = startOptions.profile
       stopped = false
       if (!holder.get()) {
         const stored = parseGuestSession(safeRead(storage, keys.session))
         if (stored) setSession(stored)
+        // a session kept from an earlier page: the visitor may have signed in (or be someone else) since
+        if (stored && identity) void client.identify(identity)
       } else setSession(holder.get())
       events.emit('outbox', outbox.items())
       connection.start()
@@ -478,4 +480,5 @@ export function createChatClient(options: ChatClientOptions): EngineClient {
       return connection.state
     },
   }
+  return client
 }
