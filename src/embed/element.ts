@@ -84,6 +84,16 @@ export class ParleyElement extends HTMLElement {
     await (await this.ensurePanel()).endChat()
   }
 
+  /** The panel, once loaded, signs the visitor in; before that the options carry the token to it. */
+  async identify(token: string): Promise<void> {
+    await this.panel?.then((p) => p.identify(token))
+  }
+
+  async logout(): Promise<void> {
+    if (!this.panel && !hasLiveSession(this.options.persist)) return
+    await (await this.ensurePanel()).logout()
+  }
+
   private ensurePanel(): Promise<PanelController> {
     const container = this.container
     if (!container) return Promise.reject(new Error('Parley: the widget is not on the page'))

@@ -47,6 +47,7 @@ export const mountPanel: MountPanel = async (target, options, emit) => {
         theme: options.theme,
         locale: options.locale,
         messages: options.messages,
+        identityToken: options.identityToken,
         onOpen: () => emit('open', undefined),
         onClose: () => emit('close', undefined),
         onMessage: (m) => emit('message', m),
@@ -67,6 +68,8 @@ export const mountPanel: MountPanel = async (target, options, emit) => {
     close: () => exposed().close(),
     toggle: () => exposed().toggle(),
     endChat: () => exposed().endChat(),
+    identify: (token) => exposed().identify(token),
+    logout: () => exposed().logout(),
     unmount: () => {
       app.unmount()
       offStyles()

@@ -44,6 +44,8 @@ function fromScript(script: HTMLScriptElement | null): EmbedOptions {
   if (d.persist === 'session' || d.persist === 'local' || d.persist === 'none') options.persist = d.persist
   if (d.theme === 'light' || d.theme === 'dark' || d.theme === 'auto') options.theme = d.theme
   if (d.locale) options.locale = d.locale
+  // a token the page's server signed for its signed-in visitor (docs/identity.md)
+  if (d.identityToken) options.identityToken = d.identityToken
   // switches: present (any value but "false") turns on, "false" turns off, absent keeps the default
   for (const flag of FLAGS) {
     const value = d[flag]
@@ -107,6 +109,18 @@ function install(): void {
       if (element) element.options = options
     },
     endChat: () => current().endChat(),
+    async identify(token) {
+      const signed = typeof token === 'function' ? await token() : token
+      options = { ...options, identityToken: signed }
+      if (element) element.options = options
+      await element?.identify(signed)
+    },
+    async logout() {
+      const { identityToken: _dropped, ...rest } = options
+      options = rest
+      if (element) element.options = options
+      await element?.logout()
+    },
     destroy() {
       element?.remove()
       element = undefined

@@ -40,6 +40,8 @@ export interface PanelController {
   close(): Promise<void>
   toggle(): Promise<void>
   endChat(): Promise<void>
+  identify(token: string): Promise<void>
+  logout(): Promise<void>
   unmount(): void
 }
 
@@ -66,6 +68,10 @@ export interface ParleyApi {
   setAttributes(attributes: Record<string, string>): void
   /** End the conversation and clear this device. */
   endChat(): Promise<void>
+  /** The visitor signed in on your site: a token your backend signed (docs/identity.md), or a function that fetches one. */
+  identify(token: string | (() => Promise<string>)): Promise<void>
+  /** End the verified session on this device: storage is cleared and a new anonymous guest starts. */
+  logout(): Promise<void>
   /** Remove the widget and its listeners from the page. */
   destroy(): void
 }

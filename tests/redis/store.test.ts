@@ -2,6 +2,7 @@
  * The Redis store against a real redis-server, side by side with the in-memory store where they must
  * agree (seqs, dedup, paging, refresh tokens), plus what only Redis does: notifications between nodes,
  * gap filling after a dropped subscriber (QUALITY.md §4 F8), trimming and a lost stream's new epoch.
+ * The contract and the two-node ordering run on a three-master Redis Cluster too.
  */
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +11,7 @@ import { connectRedis, type RedisLink } from '../../server/redis/link'
 import { createRedisStore } from '../../server/redis/store'
 import { createMemoryStore } from '../../server/stores/memory'
 import type { ConversationRecord, ConversationStore, GuestRecord, StoreEvent } from '../../server/stores/types'
-import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { redisAvailable, startRedis, startRedisCluster, testPrefix, type TestRedis, type TestRedisCluster } from '../support/redis'
 import { until } from '../support/until'
 
 const at = '2026-11-21T10:00:00.000Z'
@@ -22,17 +23,21 @@ const conversation = (id: string): ConversationRecord => ({
 const message = (text: string) => ({ type: 'message' as const, id: `m-${text}`, role: 'guest' as const, text, sentAt: at })
 
 let redis: TestRedis | undefined
+let cluster: TestRedisCluster | undefined
 const links: RedisLink[] = []
 const stores: ConversationStore[] = []
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close()
   for (const l of links.splice(0)) await l.close()
 })
-afterAll(async () => redis?.close())
+afterAll(async () => {
+  await redis?.close()
+  await cluster?.close()
+})
 
-async function redisNode(prefix: string, nodeId: string, options: { maxEntries?: number } = {}): Promise<{ store: ConversationStore; link: RedisLink }> {
-  if (!redis) throw new Error('no redis')
-  const link = await connectRedis({ url: redis.url, prefix, nodeId })
+async function redisNode(prefix: string, nodeId: string, options: { maxEntries?: number; cluster?: boolean } = {}): Promise<{ store: ConversationStore; link: RedisLink }> {
+  if (!redis || !cluster) throw new Error('no redis')
+  const link = await connectRedis({ ...(options.cluster ? { clusterNodes: cluster.seeds } : { url: redis.url }), prefix, nodeId })
   const store = createRedisStore(link, { retentionMs: 3_600_000, maxEntriesPerConversation: options.maxEntries ?? 5000 })
   links.push(link)
   stores.push(store)
@@ -44,12 +49,13 @@ const available = redisAvailable()
 
 describe.skipIf(!available)('Redis store', () => {
   beforeAll(async () => {
-    redis = await startRedis()
+    ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
   })
 
   describe.each([
     ['memory', async () => createMemoryStore()],
     ['redis', async () => (await redisNode(testPrefix(), 'n1')).store],
+    ['redis cluster', async () => (await redisNode(testPrefix(), 'n1', { cluster: true })).store],
   ])('the %s store keeps the store contract', (_name, make) => {
     it('hands out dense seqs, de-duplicates by any of an entry\'s keys and pages both ways', async () => {
       const store = await make()
@@ -97,10 +103,10 @@ describe.skipIf(!available)('Redis store', () => {
     })
   })
 
-  it('gives every node the entries of a conversation in seq order, from both nodes\' appends', async () => {
+  it.each([['one Redis', false], ['a cluster', true]])('gives every node the entries of a conversation in seq order, from both nodes\' appends (%s)', async (_name, onCluster) => {
     const prefix = testPrefix()
-    const a = await redisNode(prefix, 'a')
-    const b = await redisNode(prefix, 'b')
+    const a = await redisNode(prefix, 'a', { cluster: onCluster })
+    const b = await redisNode(prefix, 'b', { cluster: onCluster })
     await a.store.createGuest(guest('3'), conversation('3'))
     const seenOnB: number[] = []
     const signals: StoreEvent[] = []

@@ -111,3 +111,107 @@ export async function startRedis(needOwn = false): Promise<TestRedis> {
 
 /** A key prefix of its own for each test, so tests can share one Redis. */
 export const testPrefix = (): string => `t${randomBytes(4).toString('hex')}:`
+
+/** A Redis Cluster of `redis-server`s on free 127.0.0.1 ports, in a temporary directory. */
+export interface TestRedisCluster {
+  /** `host:port` of every server, for `REDIS_CLUSTER_NODES`. */
+  readonly seeds: string[]
+  readonly ports: number[]
+  /** The ports whose server is a master now (after a failover, a promoted replica's). */
+  masters(): Promise<number[]>
+  /** kill -9 one server and wait until it has exited. */
+  kill(port: number): Promise<void>
+  close(): Promise<void>
+}
+
+/** A port whose cluster bus port (+10000) is free too. */
+async function clusterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (port > 55_000) continue
+    const bus = createServer()
+    const free = await new Promise<boolean>((resolve) => {
+      bus.once('error', () => resolve(false))
+      bus.listen(port + 10_000, '127.0.0.1', () => resolve(true))
+    })
+    if (free) await new Promise((resolve) => bus.close(resolve))
+    if (free) return port
+  }
+}
+
+async function clusterInfo(port: number): Promise<Record<string, string>> {
+  const { Redis } = await import('ioredis')
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 })
+  try {
+    await r.connect()
+    const text = `${String(await r.cluster('INFO'))}\n${await r.info('replication')}`
+    return Object.fromEntries(text.split(/\r?\n/).flatMap((l) => (l.includes(':') ? [l.split(':', 2) as [string, string]] : [])))
+  } catch {
+    return {}
+  } finally {
+    r.disconnect()
+  }
+}
+
+/**
+ * `masters` masters with `replicas` replicas each, made with `redis-cli --cluster create`; resolves once
+ * every server reports the cluster ok (and every replica in sync). A 1 s node timeout makes failovers quick.
+ */
+export async function startRedisCluster(options: { masters?: number; replicas?: 0 | 1 } = {}): Promise<TestRedisCluster> {
+  const bin = redisServer()
+  if (!bin) throw new Error('redis-server is not on PATH')
+  const total = (options.masters ?? 3) * (1 + (options.replicas ?? 0))
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cluster-'))
+  const ports: number[] = []
+  for (let i = 0; i < total; i++) ports.push(await clusterPort())
+  const children = new Map<number, { child: ChildProcess; exited: Promise<void> }>()
+  for (const port of ports) {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+      '--cluster-node-timeout', '1000', '--appendonly', 'yes', '--appendfilename', `appendonly-${port}.aof`, '--appenddirname', `aof-${port}`,
+      '--appendfsync', 'everysec', '--save', '', '--logfile', join(dir, `redis-${port}.log`)]
+    const child = spawn(bin, args, { stdio: 'ignore' })
+    children.set(port, { child, exited: new Promise((resolve) => child.once('exit', () => resolve())) })
+  }
+  const close = async (): Promise<void> => {
+    for (const { child } of children.values()) child.kill('SIGKILL')
+    await Promise.all([...children.values()].map((c) => c.exited))
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const deadline = Date.now() + 20_000
+    const waitFor = async (what: string, ok: () => Promise<boolean>): Promise<void> => {
+      while (!(await ok())) {
+        if (Date.now() > deadline) throw new Error(`the test Redis Cluster: ${what} within 20 s (logs in ${dir})`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    await waitFor('servers did not answer', async () => (await Promise.all(ports.map(answers))).every(Boolean))
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(options.replicas ?? 0), '--cluster-yes'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`)
+    await waitFor('the cluster was not ok on every server', async () =>
+      (await Promise.all(ports.map(clusterInfo))).every(
+        (i) => i.cluster_state === 'ok' && i.cluster_known_nodes === String(total) && (i.role === 'master' || i.master_link_status === 'up'),
+      ),
+    )
+  } catch (err) {
+    await close()
+    throw err
+  }
+  return {
+    seeds: ports.map((p) => `127.0.0.1:${p}`),
+    ports,
+    async masters() {
+      const infos = await Promise.all(ports.map(async (p) => [p, children.get(p)?.child.exitCode === null ? await clusterInfo(p) : {}] as const))
+      return infos.filter(([, i]) => i.role === 'master' && i.cluster_state === 'ok').map(([p]) => p)
+    },
+    async kill(port) {
+      const c = children.get(port)
+      c?.child.kill('SIGKILL')
+      await c?.exited
+    },
+    close,
+  }
+}
