@@ -128,9 +128,6 @@ export function useDesk(token: () => string | undefined) {
           return
         case 'conversation':
           return upsert(frame.conversation)
-        case 'conversation-gone':
-          conversations.value = conversations.value.filter((c) => c.id !== frame.conversationId)
-          return
         case 'agents':
           colleagues.value = frame.agents
           return

@@ -77,8 +77,6 @@ export type DeskServerFrame =
   | { type: 'hello'; agent: AgentRef & { role: 'agent' | 'admin' } }
   | { type: 'conversations'; conversations: ConversationSummary[] }
   | { type: 'conversation'; conversation: ConversationSummary }
-  /** A conversation left the list (the guest had not written yet, or it was forgotten). */
-  | { type: 'conversation-gone'; conversationId: string }
   /** The team: every account that can sign in, and who is signed in now. */
   | { type: 'agents'; agents: DeskColleague[] }
   /** `by` names the agent behind each entry an agent wrote, by entry id. */
@@ -219,10 +217,6 @@ export function parseDeskServerFrame(raw: unknown): DeskServerFrame | undefined 
     case 'conversation': {
       const conversation = parseSummary(readField(o, 'conversation'))
       return conversation && { type, conversation }
-    }
-    case 'conversation-gone': {
-      const conversationId = readId(o, 'conversationId')
-      return conversationId ? { type, conversationId } : undefined
     }
     case 'agents': {
       const list = readField(o, 'agents')
