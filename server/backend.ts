@@ -56,7 +56,8 @@ export async function createBackend(config: Config, log: FastifyBaseLogger): Pro
     store,
     leases,
     // the rate-limit stores only define one-key Lua commands and call them, which a Cluster client does the
-    // same way (tests/redis/cluster.test.ts signs in through them); their types name the single client
+    // same way (tests/redis/nodes.test.ts counts guest creations across nodes on a cluster); their types
+    // name the single client
     rateLimitRedis: link.cmd as Redis,
     async close() {
       await leases.close()
