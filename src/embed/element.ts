@@ -8,7 +8,7 @@ import { directionOf, pickLocale } from '../i18n/match'
 import { OPEN_CHAT } from '../i18n/open-chat'
 import { addStyles } from './add-styles'
 import { EMBED_CSS } from './styles'
-import type { EmbedEventName, EmbedEvents, EmbedOptions, PanelController, PanelModule } from './types'
+import type { EmbedEventName, EmbedEvents, EmbedOptions, IdentityToken, PanelController, PanelModule } from './types'
 
 /** Where the widget keeps a live session (`storageKeys().session` in src/client; a test keeps them equal). */
 export const SESSION_KEY = 'parley:session'
@@ -85,7 +85,7 @@ export class ParleyElement extends HTMLElement {
   }
 
   /** The panel, once loaded, signs the visitor in; before that the options carry the token to it. */
-  async identify(token: string): Promise<void> {
+  async identify(token: IdentityToken): Promise<void> {
     await this.panel?.then((p) => p.identify(token))
   }
 

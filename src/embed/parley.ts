@@ -110,10 +110,9 @@ function install(): void {
     },
     endChat: () => current().endChat(),
     async identify(token) {
-      const signed = typeof token === 'function' ? await token() : token
-      options = { ...options, identityToken: signed }
+      options = { ...options, identityToken: token }
       if (element) element.options = options
-      await element?.identify(signed)
+      await element?.identify(token)
     },
     async logout() {
       const { identityToken: _dropped, ...rest } = options

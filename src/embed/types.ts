@@ -21,6 +21,9 @@ export interface EmbedOptions extends Omit<ParleyChatProps, 'bffUrl'> {
   nonce?: string
 }
 
+/** A host-signed identity token, or a function that fetches a fresh one. */
+export type IdentityToken = NonNullable<EmbedOptions['identityToken']>
+
 export interface EmbedEvents {
   /** The launcher is on the page. */
   ready: undefined
@@ -40,7 +43,7 @@ export interface PanelController {
   close(): Promise<void>
   toggle(): Promise<void>
   endChat(): Promise<void>
-  identify(token: string): Promise<void>
+  identify(token: IdentityToken): Promise<void>
   logout(): Promise<void>
   unmount(): void
 }
@@ -69,7 +72,7 @@ export interface ParleyApi {
   /** End the conversation and clear this device. */
   endChat(): Promise<void>
   /** The visitor signed in on your site: a token your backend signed (docs/identity.md), or a function that fetches one. */
-  identify(token: string | (() => Promise<string>)): Promise<void>
+  identify(token: IdentityToken): Promise<void>
   /** End the verified session on this device: storage is cleared and a new anonymous guest starts. */
   logout(): Promise<void>
   /** Remove the widget and its listeners from the page. */
