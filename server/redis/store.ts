@@ -15,7 +15,7 @@ import { readConversation, readGuest, readRefreshRecord } from '../stores/record
 import type { AgentRecord, ConversationRecord, ConversationStore, RefreshRecord, StoreEvent, TypingSignal } from '../stores/types'
 import { createOrderedFanout } from './fanout'
 import { createIdentityRecords } from './identity-records'
-import type { ClientContext, Result } from 'ioredis'
+import { Cluster, type ClientContext, type Result } from 'ioredis'
 import { guarded, type LinkMessage, type RedisLink } from './link'
 import { APPEND, UPDATE } from './scripts'
 
@@ -36,6 +36,8 @@ const LIST_LIMIT = 1000
  * at most this much before `retentionMs` after the last activity, for one write round a minute.
  */
 const RETAIN_EVERY_MS = 60_000
+/** How long an append on a cluster waits for a replica to have it before it is acked anyway. */
+const REPLICA_WAIT_MS = 200
 
 type StreamEntries = [id: string, fields: string[]][]
 
@@ -101,6 +103,26 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
   const conversationKeys = (id: string): [string, string, string] => [key.conversation(id), key.stream(id), key.dedup(id)]
   cmd.defineCommand('parleyAppend', { numberOfKeys: 3, lua: APPEND })
   cmd.defineCommand('parleyUpdate', { numberOfKeys: 3, lua: UPDATE })
+
+  /**
+   * The append script; on a cluster whose shards have replicas, followed in the same pipeline (so on the
+   * same master) by `WAIT 1`: the ack then means the entry is on a replica too, and a failover that
+   * promotes it loses nothing acked. A replica that does not answer in time delays the ack, not refuses it.
+   */
+  async function replicated(keys: string[], args: (string | number)[]): Promise<unknown> {
+    if (!(cmd instanceof Cluster) || cmd.nodes('slave').length === 0) return cmd.parleyAppend(...keys, ...args)
+    for (let attempt = 1; ; attempt++) {
+      const replies = (await cmd.pipeline().parleyAppend(...keys, ...args).call('WAIT', 1, REPLICA_WAIT_MS).exec()) ?? []
+      const [err, reply] = replies[0] ?? [new Error('no reply to an append'), null]
+      if (!err) return reply
+      // ioredis follows a redirection for a pipeline only when every command in it was redirected, and WAIT
+      // (keyless) never is: after a failover the slot map is refreshed here, and the append (which did not
+      // run) is sent again
+      if (attempt >= 3 || !/^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) /.test(err.message)) throw err
+      const cluster = cmd
+      await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()))
+    }
+  }
 
   /** HGETALL of many keys in one round trip: a pipeline on one Redis; auto-pipelined per node on a cluster. */
   async function readHashes(keys: string[]): Promise<Record<string, string>[]> {
@@ -270,11 +292,8 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
     async append(conversationId, entry, dedupKey) {
       const keys = dedupKey === undefined ? [] : typeof dedupKey === 'string' ? [dedupKey] : [...dedupKey]
       const reply = await guarded(() =>
-        cmd.parleyAppend(
-          ...conversationKeys(conversationId),
-          ...[conversationId, JSON.stringify(entry), newEpoch(), JSON.stringify(new Date().toISOString()), Date.now(), retentionMs,
-            maxEntriesPerConversation, channel, nodeId, RETAIN_EVERY_MS, keys.length, ...keys],
-        ),
+        replicated(conversationKeys(conversationId), [conversationId, JSON.stringify(entry), newEpoch(), JSON.stringify(new Date().toISOString()), Date.now(),
+          retentionMs, maxEntriesPerConversation, channel, nodeId, RETAIN_EVERY_MS, keys.length, ...keys]),
       )
       if (!Array.isArray(reply) || reply[0] === -1) throw new Error('unknown conversation')
       const seq = Number(reply[1])

@@ -1,0 +1,109 @@
+/**
+ * Redis Cluster failover: three masters with one replica each. Node A keeps appending to a conversation
+ * (retrying what failed with the same dedup key, as a guest's client does) while the master holding the
+ * conversation's slot is killed with SIGKILL. Once its replica is promoted both nodes carry on, and every
+ * append that was acknowledged is there with the seq it was acknowledged with, once, with no gap.
+ */
+import { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { TranscriptEntry } from '../../src/protocol'
+import { connectRedis, type RedisLink } from '../../server/redis/link'
+import { createRedisStore } from '../../server/redis/store'
+import type { ConversationStore } from '../../server/stores/types'
+import { redisAvailable, startRedisCluster, testPrefix, type TestRedisCluster } from '../support/redis'
+import { until } from '../support/until'
+
+const at = '2026-12-06T10:00:00.000Z'
+let cluster: TestRedisCluster | undefined
+const links: RedisLink[] = []
+const stores: ConversationStore[] = []
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close()
+  for (const l of links.splice(0)) await l.close()
+})
+afterAll(async () => cluster?.close())
+
+async function node(prefix: string, nodeId: string): Promise<ConversationStore> {
+  const link = await connectRedis({ clusterNodes: cluster?.seeds ?? [], prefix, nodeId, commandTimeoutMs: 1000 })
+  const store = createRedisStore(link, { retentionMs: 3_600_000, maxEntriesPerConversation: 5000 })
+  links.push(link)
+  stores.push(store)
+  return store
+}
+
+/** The port of the master serving `key`'s slot, asked of any live master. */
+async function masterOf(key: string): Promise<number> {
+  const [port] = (await cluster?.masters()) ?? []
+  const admin = new Redis({ port, host: '127.0.0.1' })
+  try {
+    const slot = Number(await admin.cluster('KEYSLOT', key))
+    const ranges = (await admin.cluster('SLOTS')) as [number, number, [string, number, string]][]
+    const owner = ranges.find(([from, to]) => slot >= from && slot <= to)
+    if (!owner) throw new Error(`no master serves slot ${slot}`)
+    return owner[2][1]
+  } finally {
+    admin.disconnect()
+  }
+}
+
+const available = redisAvailable()
+
+describe.skipIf(!available)('Redis Cluster failover', () => {
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ replicas: 1 })
+  }, 30_000)
+
+  it('a killed master is replaced by its replica; both nodes carry on and nothing acknowledged is lost', async () => {
+    const prefix = testPrefix()
+    const a = await node(prefix, 'fa')
+    const b = await node(prefix, 'fb')
+    const id = 'c-failover'
+    await a.createGuest({ guestId: 'g-failover', conversationId: id, attributes: {}, createdAt: at, revoked: false }, {
+      id, guestId: 'g-failover', guestName: 'Ana', epoch: 'ep1', status: 'open', lastSeq: 0, deskReadSeq: 0, deliveredSeq: 0,
+      humanJoined: false, upstreamOpened: false, createdAt: at, updatedAt: at,
+    })
+    const seenOnB: TranscriptEntry[] = []
+    b.subscribe((e) => e.type === 'entry' && e.conversationId === id && seenOnB.push(e.entry))
+    await b.getConversation(id)
+
+    const acked = new Map<string, number>()
+    let failures = 0
+    /** One message, retried with the same key until acknowledged (bounded). */
+    const send = async (store: ConversationStore, key: string): Promise<void> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        try {
+          const { entry } = await store.append(id, { type: 'message', id: `m-${key}`, role: 'guest', text: key, sentAt: at }, key)
+          acked.set(key, entry.seq)
+          return
+        } catch {
+          failures++
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      }
+      throw new Error(`${key} was never acknowledged`)
+    }
+
+    for (let i = 0; i < 30; i++) await send(a, `before-${i}`)
+    const victim = await masterOf(`${prefix}c:{${id}}`)
+    // appends keep going while the master dies; the kill lands between two of them
+    const during = (async () => {
+      for (let i = 0; i < 40; i++) await send(a, `during-${i}`)
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await cluster?.kill(victim)
+    await during
+    const promoted = await masterOf(`${prefix}c:{${id}}`)
+    for (let i = 0; i < 10; i++) await send(i % 2 ? a : b, `after-${i}`)
+
+    expect(promoted).not.toBe(victim)
+    expect(failures).toBeGreaterThan(0)
+    const stored = await b.readAfter(id, 0, 1000)
+    const byKey = new Map(stored.map((e) => [e.type === 'message' ? e.text : '', e.seq]))
+    for (const [key, seq] of acked) expect(byKey.get(key), key).toBe(seq)
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1))
+    expect(stored).toHaveLength(acked.size)
+    // node B was told of every entry, in order, the failover notwithstanding
+    await until(() => seenOnB.length === stored.length, 10_000)
+    expect(seenOnB.map((e) => e.seq)).toEqual(stored.map((e) => e.seq))
+  }, 60_000)
+})
