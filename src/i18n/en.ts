@@ -11,8 +11,10 @@ export const en = {
   options: 'Chat options',
   sound: 'Sound',
   notifications: 'Desktop notifications',
-  endAndClear: 'End chat and clear this device',
-  confirmEnd: 'End the chat and clear this device?',
+  endAndClear: 'End conversation',
+  confirmEnd: 'End the conversation? Its messages are also cleared from this device.',
+  endYes: 'Yes, end it',
+  cancel: 'Cancel',
   newMessageFrom: 'New message from {name}',
 
   away: "We're away right now.",

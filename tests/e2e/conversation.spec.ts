@@ -1,7 +1,7 @@
 /**
  * Issue 8, guest and agent in two browser contexts: typing with the agent's name, message states up to
  * "read", "Seen" at the desk, unread on the launcher and in the title, agent left / ended lines, rating at
- * the desk, a new chat, "End chat and clear this device", the pre-chat form and history paging.
+ * the desk, a new chat, "End conversation", the pre-chat form and history paging.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
@@ -96,7 +96,7 @@ test('unread count on the launcher and in the title while the panel is closed; n
   await close()
 })
 
-test('ended: rating reaches the desk, then a new chat; End chat and clear this device wipes the browser', async ({ browser }) => {
+test('ended: rating reaches the desk, then a new chat; End conversation wipes the browser', async ({ browser }) => {
   const { guest, agent, close } = await guestAndAgent(browser)
   await guest.getByRole('button', { name: 'Open chat' }).click()
   const question = `Rate me ${Date.now()}`
@@ -121,9 +121,9 @@ test('ended: rating reaches the desk, then a new chat; End chat and clear this d
   await expect(guest.getByRole('log', { name: 'Messages' })).toContainText(`You said: "${second}"`)
   await expect(agent.getByRole('button').filter({ hasText: second })).toBeVisible()
 
-  guest.once('dialog', (d) => void d.accept())
   await guest.getByRole('button', { name: 'Chat options' }).click()
-  await guest.getByRole('button', { name: 'End chat and clear this device' }).click()
+  await guest.getByRole('button', { name: 'End conversation' }).click()
+  await guest.getByRole('button', { name: 'Yes, end it' }).click()
   await expect(guest.getByRole('button', { name: 'Open chat' })).toBeFocused()
   const left = await guest.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('parley') && !k.endsWith('muted') && !k.endsWith('notify')))
   expect(left).toEqual([])

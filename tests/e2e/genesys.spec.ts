@@ -62,7 +62,7 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   // without conversation clear the guest cannot end the chat, only close it: the agent ends it
   await page.getByRole('button', { name: 'Chat options' }).click()
   const menu = page.locator('.parley-menu-list')
-  await expect(menu.getByRole('button', { name: 'End chat and clear this device' })).toHaveCount(0)
+  await expect(menu.getByRole('button', { name: 'End conversation' })).toHaveCount(0)
   await expect(menu.getByRole('button', { name: 'Close chat' })).toBeVisible()
   await page.getByRole('button', { name: 'Chat options' }).click()
 

@@ -8,8 +8,10 @@ export default {
   options: 'Chat-Optionen',
   sound: 'Ton',
   notifications: 'Desktop-Benachrichtigungen',
-  endAndClear: 'Chat beenden und von diesem Gerät löschen',
-  confirmEnd: 'Chat beenden und von diesem Gerät löschen?',
+  endAndClear: 'Unterhaltung beenden',
+  confirmEnd: 'Unterhaltung beenden? Die Nachrichten werden auch von diesem Gerät gelöscht.',
+  endYes: 'Ja, beenden',
+  cancel: 'Abbrechen',
   newMessageFrom: 'Neue Nachricht von {name}',
 
   away: 'Wir sind gerade nicht erreichbar.',

@@ -8,8 +8,10 @@ export default {
   options: 'Opciones del chat',
   sound: 'Sonido',
   notifications: 'Notificaciones de escritorio',
-  endAndClear: 'Terminar el chat y borrarlo de este dispositivo',
-  confirmEnd: '¿Terminar el chat y borrarlo de este dispositivo?',
+  endAndClear: 'Terminar la conversación',
+  confirmEnd: '¿Terminar la conversación? Sus mensajes también se borran de este dispositivo.',
+  endYes: 'Sí, terminar',
+  cancel: 'Cancelar',
   newMessageFrom: 'Nuevo mensaje de {name}',
 
   away: 'Ahora mismo no estamos disponibles.',

@@ -8,8 +8,10 @@ export default {
   options: 'Options du chat',
   sound: 'Son',
   notifications: 'Notifications du bureau',
-  endAndClear: 'Terminer le chat et l’effacer de cet appareil',
-  confirmEnd: 'Terminer le chat et l’effacer de cet appareil ?',
+  endAndClear: 'Terminer la conversation',
+  confirmEnd: 'Terminer la conversation ? Ses messages sont aussi effacés de cet appareil.',
+  endYes: 'Oui, terminer',
+  cancel: 'Annuler',
   newMessageFrom: 'Nouveau message de {name}',
 
   away: 'Nous sommes absents pour le moment.',

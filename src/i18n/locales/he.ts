@@ -9,8 +9,10 @@ export default {
   options: 'אפשרויות הצ׳אט',
   sound: 'צליל',
   notifications: 'התראות בשולחן העבודה',
-  endAndClear: 'סיום הצ׳אט ומחיקתו מהמכשיר הזה',
-  confirmEnd: 'לסיים את הצ׳אט ולמחוק אותו מהמכשיר הזה?',
+  endAndClear: 'סיום השיחה',
+  confirmEnd: 'לסיים את השיחה? ההודעות יימחקו גם מהמכשיר הזה.',
+  endYes: 'כן, לסיים',
+  cancel: 'ביטול',
   newMessageFrom: 'הודעה חדשה מאת {name}',
 
   away: 'אנחנו לא זמינים כרגע.',

@@ -9,8 +9,10 @@ export default {
   options: 'チャットのオプション',
   sound: '通知音',
   notifications: 'デスクトップ通知',
-  endAndClear: 'チャットを終了してこの端末から消去',
-  confirmEnd: 'チャットを終了して、この端末から消去しますか？',
+  endAndClear: '会話を終了',
+  confirmEnd: '会話を終了しますか？メッセージはこの端末からも消去されます。',
+  endYes: 'はい、終了します',
+  cancel: 'キャンセル',
   newMessageFrom: '{name}さんから新しいメッセージ',
 
   away: 'ただいま対応時間外です。',

@@ -8,8 +8,10 @@ export default {
   options: 'Opções do chat',
   sound: 'Som',
   notifications: 'Notificações na área de trabalho',
-  endAndClear: 'Encerrar o chat e apagar deste dispositivo',
-  confirmEnd: 'Encerrar o chat e apagar deste dispositivo?',
+  endAndClear: 'Encerrar conversa',
+  confirmEnd: 'Encerrar a conversa? As mensagens também são apagadas deste dispositivo.',
+  endYes: 'Sim, encerrar',
+  cancel: 'Cancelar',
   newMessageFrom: 'Nova mensagem de {name}',
 
   away: 'No momento estamos ausentes.',
