@@ -3,6 +3,7 @@
  * ack of a message and the bot's answer to it. The load balancer (a TCP proxy) moves to the surviving
  * node; the headless client reconnects there and resumes the same conversation. Nothing acked is lost,
  * nothing is shown twice, and the survivor, once the dead node's lease lapsed, answers what was left.
+ * On one Redis and on a three-master Redis Cluster.
  */
 import WebSocket from 'ws'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -11,13 +12,14 @@ import type { TranscriptEntry } from '../../src/protocol'
 import { ORIGIN } from '../../server/test-support'
 import { startBff, type BffProcess } from '../support/bff-process'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy'
-import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../support/redis'
+import { redisAvailable, startRedis, startRedisCluster, testPrefix, type TestRedis, type TestRedisCluster } from '../support/redis'
 import { until } from '../support/until'
 
 const PORT_A = 18300
 const PORT_B = 18301
 
 let redis: TestRedis | undefined
+let cluster: TestRedisCluster | undefined
 const nodes: BffProcess[] = []
 let proxy: FaultProxy | undefined
 let client: ChatClient | undefined
@@ -29,20 +31,23 @@ afterEach(async () => {
   }
   await proxy?.close()
 })
-afterAll(async () => redis?.close())
+afterAll(async () => {
+  await redis?.close()
+  await cluster?.close()
+})
 
 
 const available = redisAvailable()
 
 describe.skipIf(!available)('a node killed mid-conversation (F1, Redis)', () => {
   beforeAll(async () => {
-    redis = await startRedis()
+    ;[redis, cluster] = await Promise.all([startRedis(), startRedisCluster()])
   })
 
-  it('the guest resumes on the surviving node: nothing acked lost, nothing shown twice, every message answered once', async () => {
-    if (!redis) throw new Error('no redis')
+  it.each(['one Redis', 'a three-master cluster'])('the guest resumes on the surviving node: nothing acked lost, nothing shown twice, every message answered once (%s)', async (backend) => {
+    if (!redis || !cluster) throw new Error('no redis')
     const env = {
-      REDIS_URL: redis.url,
+      ...(backend === 'one Redis' ? { REDIS_URL: redis.url } : { REDIS_CLUSTER_NODES: cluster.seeds.join(',') }),
       PARLEY_REDIS_PREFIX: testPrefix(),
       PARLEY_ALLOWED_ORIGINS: ORIGIN,
       PARLEY_TOKEN_SECRET: 'kill-node-secret-at-least-32-bytes-long',
