@@ -39,6 +39,16 @@ export interface ConversationSummary {
   email?: string
   attributes?: Record<string, string>
   rating?: Rating
+  /** The host site vouched for the guest (docs/identity.md): these come from its signed token, not from the guest. */
+  verified?: VerifiedGuest
+  /** The same verified guest's earlier conversations, newest first. */
+  earlier?: string[]
+}
+
+export interface VerifiedGuest {
+  sub: string
+  name?: string
+  email?: string
 }
 
 /** Who did something at the desk: the account's id and its display name. */
@@ -126,8 +136,15 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
   if (waitingSince) s.waitingSince = waitingSince
   if (readBoolean(o, 'wantsPerson')) s.wantsPerson = true
   if (readBoolean(o, 'isNew')) s.isNew = true
+  const v = asObject(readField(o, 'verified'))
+  const sub = v && readString(v, 'sub', 256)
+  if (v && sub) s.verified = { sub, ...optional('name', readString(v, 'name', 200)), ...optional('email', readString(v, 'email', MAX_EMAIL)) }
+  const earlier = readField(o, 'earlier')
+  if (Array.isArray(earlier)) s.earlier = earlier.filter((x): x is string => typeof x === 'string' && x.length <= MAX_ID_LENGTH).slice(0, 50)
   return s
 }
+
+const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value ? ({ [key]: value } as { [P in K]?: string }) : {})
 
 function parseColleague(raw: unknown): DeskColleague | undefined {
   const o = asObject(raw)

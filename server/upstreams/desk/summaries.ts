@@ -37,6 +37,13 @@ export async function summarize(
   if (c.rating) summary.rating = c.rating
   if (guest?.email) summary.email = guest.email
   if (guest && Object.keys(guest.attributes).length) summary.attributes = guest.attributes
+  if (guest?.verified) {
+    const { sub, name, email } = guest.verified
+    summary.verified = { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) }
+    const others = (await store.guestsOfSub(sub)).filter((id) => id !== guest.guestId)
+    const earlier = await Promise.all(others.map(async (id) => (await store.getGuest(id))?.conversationId))
+    if (earlier.some(Boolean)) summary.earlier = earlier.filter((id): id is string => Boolean(id))
+  }
   if (c.humanJoined) summary.humanJoined = true
   if (c.humanJoined && c.assignedTo) summary.assignee = await nameOf(c.assignedTo)
   if (t.wantsPerson) summary.wantsPerson = true
