@@ -23,8 +23,8 @@ export const GREETING: BotMessage = {
 /** The bot's answer to one guest message (or quick-reply payload). It quotes free text so a tester can match question and answer. */
 export function botAnswer(text: string): BotMessage {
   const quoted = text.length > 200 ? `${text.slice(0, 200)}…` : text
-  if (text === PERSON.payload || /\b(human|person|agent|someone)\b/i.test(text))
-    return { text: `I've asked the team to join. Meanwhile, you said: "${quoted === PERSON.payload ? PERSON.text : quoted}"` }
+  // the guest's widget shows the wait itself (waiting for a person): no echo of the request
+  if (text === PERSON.payload || /\b(human|person|agent|someone)\b/i.test(text)) return { text: "I've asked the team to join. A person will join shortly." }
   if (text === TRACK.payload || /\btrack\b.*\border\b/i.test(text))
     return { text: 'Sure. Type your order number, for example `A-12345`.' }
   const order = /\b([A-Z]-\d{3,8})\b/.exec(text)?.[1]
