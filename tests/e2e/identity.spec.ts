@@ -1,6 +1,6 @@
 /**
  * Issue 25 in Chromium: a shop page whose backend signed an identity token for its signed-in visitor
- * (HS256 here, ES256 through a JWKS on 127.0.0.1 in the second test). The desk gets the verified name, a
+ * (HS256 here, ES256 through a JWKS on 127.0.0.1 in the second test). The desk shows the verified badge, a
  * second browser context with the same `sub` sees the history and the new messages, and `Parley.logout()`
  * leaves nothing of the conversation in storage. Runs against BFFs of its own, with identity settings.
  */
@@ -87,7 +87,13 @@ test.describe('HS256', () => {
     const deskContext = await browser.newContext()
     const desk = await deskContext.newPage()
     await desk.goto(`${bff.url}/desk#token=${E2E_DESK_TOKEN}`)
-    await expect(desk.getByRole('button').filter({ hasText: `Where is order ${run}?` })).toContainText('Grace Hopper')
+    const row = desk.getByRole('button').filter({ hasText: `Where is order ${run}?` })
+    await expect(row).toContainText('Grace Hopper')
+    await row.click()
+    const about = desk.getByRole('region', { name: 'About the guest' })
+    await expect(about.locator('.desk-verified-badge')).toHaveText('Verified')
+    await expect(about).toContainText(sub)
+    await expect(about).toContainText('grace@shop.test')
 
     // the phone: another browser context, the same person, a fresh token
     const phone = await browser.newContext()
