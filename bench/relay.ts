@@ -13,7 +13,7 @@ import { describeMachine } from './lib/machine'
 import { readProbe } from './lib/probe-sample'
 import { emit, knob } from './lib/result'
 import { round } from './lib/saturation'
-import { PROBE_ARGS, setupKinds, startSetup, watchCpu, type CpuReport, type Sampler } from './lib/servers'
+import { PROBE_ARGS, setupKinds, startSetup, watchCpu, type CpuReport, type Sampler, type SetupKind } from './lib/servers'
 import { latency, sleep, type LatencySummary } from './lib/stats'
 import { perMessage, readRedisStats, resetRedisStats } from './lib/redis-stats'
 import type { Redis } from 'ioredis'
@@ -123,7 +123,7 @@ async function bare(): Promise<RelayRun> {
   }
 }
 
-async function bff(kind: 'memory' | 'redis'): Promise<RelayRun> {
+async function bff(kind: SetupKind): Promise<RelayRun> {
   const setup = await startSetup(kind, { PARLEY_DESK_BOT: 'off' })
   try {
     const bases = setup.nodes.map((n) => n.url)
@@ -138,7 +138,7 @@ async function bff(kind: 'memory' | 'redis'): Promise<RelayRun> {
 }
 
 const runs: RelayRun[] = [await bare()]
-for (const kind of setupKinds()) runs.push(await bff(kind))
+for (const kind of setupKinds({ withCluster: true })) runs.push(await bff(kind))
 const yardstick = runs[0]?.ackedPerSecond ?? NaN
 const withRatio = runs.map((r) => ({ ...r, ratioToBare: round(r.ackedPerSecond / yardstick) }))
 for (const r of withRatio) {

@@ -1,17 +1,18 @@
 /**
  * The systems under test, each BFF in its own process on 127.0.0.1 with the probe loaded:
- * `memory` is one node with the in-memory store, `redis` is two nodes sharing one Redis (issue 5).
+ * `memory` is one node with the in-memory store, `redis` is two nodes sharing one Redis (issue 5),
+ * `cluster` two nodes on a three-master Redis Cluster (no replicas; issue 26).
  */
 import { Redis } from 'ioredis'
 import { startBff, type BffProcess } from '../../tests/support/bff-process'
-import { redisAvailable, startRedis, testPrefix, type TestRedis } from '../../tests/support/redis'
+import { redisAvailable, startRedis, startRedisCluster, testPrefix, type TestRedis, type TestRedisCluster } from '../../tests/support/redis'
 import { readProbe, type ProbeSample } from './probe-sample'
 import { cpus } from 'node:os'
 import { cpuMeter, round, saturated, type CpuUse } from './saturation'
 
 export const ORIGIN = 'http://bench.test'
-export type SetupKind = 'memory' | 'redis'
-export const SETUP_LABEL: Record<SetupKind, string> = { memory: '1 node, in memory', redis: '2 nodes + Redis' }
+export type SetupKind = 'memory' | 'redis' | 'cluster'
+export const SETUP_LABEL: Record<SetupKind, string> = { memory: '1 node, in memory', redis: '2 nodes + Redis', cluster: '2 nodes + three-master cluster' }
 
 /** Limits opened wide: the benchmarks measure the server, not its abuse limiter. */
 export const BENCH_ENV: Record<string, string> = {
@@ -56,7 +57,9 @@ export interface ProcessSample {
   loopDelayMs?: ProbeSample['loopDelayMs']
 }
 
-export function setupKinds(): SetupKind[] {
+/** `withCluster`: also two nodes on a three-master cluster (needs redis-server on PATH, not a REDIS_URL). */
+export function setupKinds(options: { withCluster?: boolean } = {}): SetupKind[] {
+  if (options.withCluster && redisAvailable(true)) return ['memory', 'redis', 'cluster']
   if (redisAvailable()) return ['memory', 'redis']
   console.error('bench: no redis-server on PATH and no REDIS_URL, so the two-node runs are skipped')
   return ['memory']
@@ -77,14 +80,20 @@ async function redisSample(client: Redis): Promise<ProcessSample> {
 
 export async function startSetup(kind: SetupKind, env: Record<string, string> = {}): Promise<Setup> {
   let redis: TestRedis | undefined
-  let admin: Redis | undefined
+  let cluster: TestRedisCluster | undefined
+  const admins: Redis[] = []
   let shared = { ...BENCH_ENV, ...env }
   if (kind === 'redis') {
     redis = await startRedis()
-    admin = new Redis(redis.url)
+    admins.push(new Redis(redis.url))
     shared = { ...shared, REDIS_URL: redis.url, PARLEY_REDIS_PREFIX: testPrefix() }
   }
-  const names = kind === 'redis' ? ['a', 'b'] : ['a']
+  if (kind === 'cluster') {
+    cluster = await startRedisCluster()
+    for (const port of cluster.ports) admins.push(new Redis({ port, host: '127.0.0.1' }))
+    shared = { ...shared, REDIS_CLUSTER_NODES: cluster.seeds.join(','), PARLEY_REDIS_PREFIX: testPrefix() }
+  }
+  const names = kind === 'memory' ? ['a'] : ['a', 'b']
   const envFor = (i: number): Record<string, string> => ({ ...shared, PARLEY_NODE_ID: names[i] ?? 'a', PARLEY_BENCH_PROBE_PORT: String(BASE_PORT + 10 + i) })
   const nodes: Node[] = await Promise.all(
     names.map(async (_, i) => ({ url: `http://127.0.0.1:${BASE_PORT + i}`, probePort: BASE_PORT + 10 + i, process: await startBff(BASE_PORT + i, envFor(i), 30_000, PROBE_ARGS) })),
@@ -93,11 +102,12 @@ export async function startSetup(kind: SetupKind, env: Record<string, string> = 
     kind,
     label: SETUP_LABEL[kind],
     nodes,
-    redisAdmins: admin ? [admin] : [],
+    redisAdmins: admins,
     async sample(query = {}) {
       const out: Record<string, ProcessSample> = {}
       await Promise.all(nodes.map(async (n, i) => (out[`node ${names[i]}`] = await readProbe(n.probePort, query))))
-      if (admin) out.redis = await redisSample(admin)
+      if (admins.length === 1 && admins[0]) out.redis = await redisSample(admins[0])
+      else await Promise.all(admins.map(async (a, i) => (out[`redis ${i + 1}`] = await redisSample(a))))
       return out
     },
     async restart(index, downMs = 0) {
@@ -116,8 +126,9 @@ export async function startSetup(kind: SetupKind, env: Record<string, string> = 
       const killer = setTimeout(() => nodes.forEach((n) => n.process.signal('SIGKILL')), 5000)
       await Promise.all(nodes.map((n) => n.process.exited))
       clearTimeout(killer)
-      admin?.disconnect()
+      for (const a of admins) a.disconnect()
       await redis?.close()
+      await cluster?.close()
     },
   }
 }
