@@ -80,7 +80,8 @@ export function readConversation(x: unknown): ConversationRecord | undefined {
   )
     return undefined
   const record: ConversationRecord = { id, guestId, guestName, epoch, status, lastSeq, deskReadSeq, deliveredSeq: c.deliveredSeq, humanJoined, upstreamOpened, createdAt, updatedAt }
-  const upstreamSession = readString(o, 'upstreamSession', 2048)
+  // an authenticated Genesys session keeps its JWT and refresh token here too
+  const upstreamSession = readString(o, 'upstreamSession', 20_000)
   if (upstreamSession) record.upstreamSession = upstreamSession
   const guestReadSeq = readSeq(o, 'guestReadSeq')
   if (guestReadSeq) record.guestReadSeq = guestReadSeq

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { AttachmentLimits, Author, FrameErrorCode, MessageFrame, Reply } from '../../src/protocol'
 import type { ConversationRecord } from '../stores/types'
+import type { GenesysLogin } from './genesys/auth'
 
 export type GuestSendOutcome =
   | { ok: true; entry: MessageFrame; duplicate: boolean }
@@ -59,6 +60,13 @@ export interface Upstream {
    * `upstreamSession` is, to go on with the same upstream session (Genesys: the same token, `startNew`).
    */
   continueSession?(previous: ConversationRecord): Promise<string | undefined>
+  /**
+   * The visitor signed in with the site's identity provider (Genesys authenticated messaging): the
+   * `upstreamSession` of their new conversation, or undefined when the upstream refused the login.
+   */
+  signIn?(login: GenesysLogin): Promise<string | undefined>
+  /** The visitor logged out: end the upstream's authenticated session. */
+  signOut?(conversation: ConversationRecord): Promise<void>
   /** Whether a guest can end a conversation here; false: the widget offers "close" and the agent ends it. @default true */
   guestCanEnd?(): boolean
   /** Can it take new conversations (for /readyz)? */
