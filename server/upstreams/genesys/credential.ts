@@ -5,13 +5,16 @@
  * Journey customer id sent in its place.
  */
 import { randomUUID } from 'node:crypto'
-import { asObject, parseJson, readBoolean, readString } from '../../../src/protocol/read'
+import { asObject, parseJson, readBoolean, readField, readString } from '../../../src/protocol/read'
+import type { GenesysAuth } from './auth'
 
 export interface SessionCredential {
   token: string
   customerId: string
   /** The next configure starts a new conversation on this token (a new chat after read-only). */
   startNew?: true
+  /** An authenticated session (the visitor signed in): configured with this JWT, refreshed with its token. */
+  auth?: GenesysAuth
 }
 
 export function newCredential(): SessionCredential {
@@ -19,7 +22,7 @@ export function newCredential(): SessionCredential {
 }
 
 export function encodeCredential(c: SessionCredential): string {
-  return JSON.stringify({ token: c.token, customerId: c.customerId, ...(c.startNew ? { startNew: true } : {}) })
+  return JSON.stringify({ token: c.token, customerId: c.customerId, ...(c.startNew ? { startNew: true } : {}), ...(c.auth ? { auth: c.auth } : {}) })
 }
 
 /**
@@ -33,7 +36,12 @@ export function decodeCredential(stored: string): { credential: SessionCredentia
     const token = readString(o, 'token', 2048)
     const customerId = readString(o, 'customerId', 200)
     if (!token || !customerId) return undefined
-    return { credential: readBoolean(o, 'startNew') === true ? { token, customerId, startNew: true } : { token, customerId }, upgraded: false }
+    const credential: SessionCredential = readBoolean(o, 'startNew') === true ? { token, customerId, startNew: true } : { token, customerId }
+    const a = asObject(readField(o, 'auth'))
+    const jwt = a && readString(a, 'jwt', 8192)
+    const refreshToken = a && readString(a, 'refreshToken', 8192)
+    if (jwt && refreshToken) credential.auth = { jwt, refreshToken }
+    return { credential, upgraded: false }
   }
   return stored ? { credential: { token: stored, customerId: randomUUID() }, upgraded: true } : undefined
 }

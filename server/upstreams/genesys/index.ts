@@ -10,6 +10,7 @@ import type { Leases } from '../../leases'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
 import type { Upstream } from '../types'
 import { createWatchers } from '../watchers'
+import { exchangeLogin, refreshAuth, revokeAuth } from './auth'
 import { decodeCredential, encodeCredential, newCredential, type SessionCredential } from './credential'
 import { endpoints, fetchDeployment, type DeploymentSettings } from './deployment'
 import type { SessionInfo } from './frames'
@@ -60,6 +61,8 @@ export function createGenesysUpstream(deps: {
     sessions.delete(conversationId)
   })
 
+  const authDeps = (): Parameters<typeof exchangeLogin>[0] => ({ apiUrl: endpoints(g, settings()).apiUrl, deploymentId: g.deploymentId, origin: g.origin, fetch: fetchImpl })
+
   async function sessionFor(c: ConversationRecord): Promise<GenesysSession> {
     const live = sessions.get(c.id)
     if (live) return live
@@ -89,11 +92,20 @@ export function createGenesysUpstream(deps: {
             return { ...extra, ...guest.attributes }
           },
           startedNew: () => {
-            const { token, customerId } = credential
-            store.updateConversation(c.id, { upstreamSession: encodeCredential({ token, customerId }) }).catch((err: unknown) => log.error({ err }, 'could not store the Genesys session'))
+            const { token, customerId, auth } = credential
+            store.updateConversation(c.id, { upstreamSession: encodeCredential({ token, customerId, ...(auth ? { auth } : {}) }) }).catch((err: unknown) => log.error({ err }, 'could not store the Genesys session'))
           },
           sessionConfigured: (info) => {
             sessionMedia = info.allowedMedia ? { allowedMedia: info.allowedMedia, blockedExtensions: info.blockedExtensions } : sessionMedia
+          },
+          refreshAuth: async (auth) => {
+            const r = await refreshAuth(authDeps(), auth)
+            if (!r.ok) {
+              log.warn({ status: r.status }, 'Genesys refused to refresh the authenticated session')
+              return undefined
+            }
+            await store.updateConversation(c.id, { upstreamSession: encodeCredential({ ...credential, auth: r.value }) })
+            return r.value
           },
           ...(deps.echoTimeoutMs === undefined ? {} : { echoTimeoutMs: deps.echoTimeoutMs }),
           ...(deps.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: deps.sessionTimeoutMs }),
@@ -176,6 +188,23 @@ export function createGenesysUpstream(deps: {
       sessions.delete(previous.id)
       await leases.release(previous.id)
       return encodeCredential({ ...decoded.credential, startNew: true })
+    },
+    // a signed-in visitor: their OIDC code becomes a Genesys JWT, kept with a fresh session token (never sent out)
+    async signIn(login) {
+      const r = await exchangeLogin(authDeps(), login)
+      if (!r.ok) {
+        log.warn({ status: r.status }, 'Genesys refused the sign-in exchange')
+        return undefined
+      }
+      return encodeCredential({ ...newCredential(), auth: r.value })
+    },
+    async signOut(c) {
+      const decoded = c.upstreamSession ? decodeCredential(c.upstreamSession) : undefined
+      const auth = decoded?.credential.auth
+      if (!auth) return
+      const r = await revokeAuth(authDeps(), auth)
+      if (!r.ok) log.warn({ status: r.status }, 'Genesys refused to revoke the authenticated session')
+      await store.updateConversation(c.id, { upstreamSession: encodeCredential({ token: decoded.credential.token, customerId: decoded.credential.customerId }) })
     },
     // only Presence Clear ends a Genesys conversation; closeSession would leave the agent a live one
     guestCanEnd: () => settings().clearEnabled,

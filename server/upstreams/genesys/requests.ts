@@ -23,6 +23,13 @@ export const configureSession = (token: string, deploymentId: string, startNew: 
   journeyContext: { customer: { id: customerId, idType: 'cookie' }, customerSession: { id: '', type: 'web' } },
 })
 
+/** The same for a signed-in visitor: `data.code` is the Genesys JWT from the code exchange (PROTOCOL.md §3.16). */
+export const configureAuthenticatedSession = (token: string, deploymentId: string, startNew: boolean, tracingId: string, customerId: string, jwt: string): Request => ({
+  ...configureSession(token, deploymentId, startNew, tracingId, customerId),
+  action: 'configureAuthenticatedSession',
+  data: { code: jwt },
+})
+
 const withAttributes = (message: Record<string, unknown>, attributes: Attributes | undefined): Record<string, unknown> =>
   attributes && Object.keys(attributes).length ? { ...message, channel: { metadata: { customAttributes: attributes } } } : message
 

@@ -20,6 +20,7 @@ import { transferUrlAllowed } from './hosts'
 import { Inbound } from './inbound'
 import { GenesysLink, type Refusal } from './link'
 import { configureRefusal } from './refusal'
+import type { GenesysAuth } from './auth'
 import * as req from './requests'
 import { SendQueue, type PendingSend } from './send-queue'
 
@@ -40,6 +41,8 @@ export interface SessionContext {
   echoTimeoutMs?: number
   /** How long `configureSession` may wait for its SessionResponse. @default 10 s */
   sessionTimeoutMs?: number
+  /** An authenticated session's JWT was refused (401): a fresh one from its refresh token, stored; undefined when that fails. */
+  refreshAuth?(auth: GenesysAuth): Promise<GenesysAuth | undefined>
 }
 
 /** Where the session is; every piece of state that only exists in one phase lives in that phase. */
@@ -98,6 +101,8 @@ export class GenesysSession {
   private configured = new Set<(ok: boolean) => void>()
   /** The next configure starts a new conversation on the token (a new chat after read-only, as the SDK's startNewChat). */
   private startNew: boolean
+  /** JWT refreshes after a 401 since the last configured session (the SDK tries 3 times). */
+  private authRefreshes = 0
 
   constructor(
     private readonly ctx: SessionContext,
@@ -351,9 +356,12 @@ export class GenesysSession {
 
   private async configure(link: GenesysLink): Promise<void> {
     if (this.phase.is !== 'connecting' || this.link !== link) return
-    const { token, customerId } = this.credential
+    const { token, customerId, auth } = this.credential
+    const { deploymentId } = this.ctx.genesys
     const answer = await link.request(
-      req.configureSession(token, this.ctx.genesys.deploymentId, this.startNew, tracing('configure'), customerId),
+      auth
+        ? req.configureAuthenticatedSession(token, deploymentId, this.startNew, tracing('configure'), customerId, auth.jwt)
+        : req.configureSession(token, deploymentId, this.startNew, tracing('configure'), customerId),
       (f) => f.class === 'SessionResponse',
       this.ctx.sessionTimeoutMs ?? ANSWER_MS,
     )
@@ -362,11 +370,30 @@ export class GenesysSession {
       if (answer.frame.class === 'SessionResponse') this.onSession(answer.frame.body)
       return
     }
-    if ('refused' in answer) return this.onConfigureRefused(answer.refused)
+    if ('refused' in answer) {
+      if (answer.refused.code === 401 && auth) return void this.reauthenticate(link, auth)
+      return this.onConfigureRefused(answer.refused)
+    }
     if (answer.lost === 'timeout') {
       this.ctx.log.warn({ conversationId: this.conversationId }, 'Genesys did not answer configureSession in time; reconnecting')
       link.terminate()
     }
+  }
+
+  /** The JWT expired (401): refresh it and configure again, at most 3 times; then the visitor must sign in again. */
+  private async reauthenticate(link: GenesysLink, auth: GenesysAuth): Promise<void> {
+    const fresh = this.authRefreshes < 3 ? await this.ctx.refreshAuth?.(auth) : undefined
+    this.authRefreshes++
+    if (this.link !== link || this.phase.is !== 'connecting') return
+    if (!fresh) {
+      this.shutdown()
+      this.phase = { is: 'refused' }
+      this.ctx.log.warn({ conversationId: this.conversationId }, 'the Genesys JWT could not be refreshed; the visitor must sign in again')
+      this.queue.settleAll({ ok: false, code: 'upstream_error', message: 'Your sign-in has expired; sign in again to go on.' })
+      return this.notifyConfigured(false)
+    }
+    this.credential.auth = fresh
+    void this.configure(link)
   }
 
   private onConfigureRefused(r: Refusal): void {
@@ -394,6 +421,7 @@ export class GenesysSession {
   private onSession(info: SessionInfo): void {
     this.ctx.log.debug({ newSession: info.newSession, readOnly: info.readOnly }, 'Genesys session configured')
     if (!info.connected) return // the answer to closeSession
+    this.authRefreshes = 0
     const afterExpiry = this.phase.is === 'connecting' && this.phase.afterExpiry
     if (this.startNew) {
       this.startNew = false
@@ -472,8 +500,9 @@ export class GenesysSession {
         if (this.phase.is !== 'ending' && this.phase.is !== 'read-only') this.detach(`Genesys closed the connection${f.reason ? ` (${f.reason})` : ''}`)
         return
       case 'LogoutEvent':
+        return void this.onLoggedOut()
       case 'Unknown':
-        return this.ctx.log.debug({ class: f.class === 'Unknown' ? f.name : f.class }, 'Genesys frame ignored')
+        return this.ctx.log.debug({ class: f.name }, 'Genesys frame ignored')
       default:
         return // answers to requests, settled by the link
     }
@@ -513,6 +542,14 @@ export class GenesysSession {
     this.shutdown()
     this.notifyConfigured(false)
     this.queue.settleAll({ ok: false, code: 'upstream_unavailable', message: 'The contact centre is unreachable; retrying.', retryAfterMs: this.ctx.genesys.reconnectMs })
+  }
+
+  /** The authenticated session was logged out (here or elsewhere): it takes no more messages. */
+  private async onLoggedOut(): Promise<void> {
+    this.ctx.log.info({ conversationId: this.conversationId }, 'Genesys authenticated session logged out')
+    delete this.credential.auth
+    await this.onReadOnly()
+    this.shutdown()
   }
 
   private async onReadOnly(): Promise<void> {
