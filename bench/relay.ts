@@ -32,7 +32,7 @@ interface RelayRun extends CpuReport {
   /** CPU µs per acked message, by process and in total (generator excluded). */
   cpuUsPerMessage: Record<string, number>
   /** Two-node runs: what Redis spent per acked message, by command, and whether anything was slow. */
-  redis?: { perMessage: ReturnType<typeof perMessage>; slowlogEntries: number; latencyEvents: string[] }
+  redis?: { perMessage: ReturnType<typeof perMessage>; bytesInPerMessage: number; bytesOutPerMessage: number; slowlogEntries: number; latencyEvents: string[] }
 }
 
 /** Keeps WINDOW messages in flight on every socket; counts the acks inside the measuring window. */
@@ -87,7 +87,13 @@ async function pump(sockets: WebSocket[], sample: Sampler, server: string, redis
     total += cores
   }
   cpuUsPerMessage.total = round((total * 1e6) / ackedPerSecond, 1)
-  const redis = redisStats && { perMessage: perMessage(redisStats, acked), slowlogEntries: redisStats.slowlogEntries, latencyEvents: redisStats.latencyEvents }
+  const redis = redisStats && {
+    perMessage: perMessage(redisStats, acked),
+    bytesInPerMessage: Math.round(redisStats.netInputBytes / acked),
+    bytesOutPerMessage: Math.round(redisStats.netOutputBytes / acked),
+    slowlogEntries: redisStats.slowlogEntries,
+    latencyEvents: redisStats.latencyEvents,
+  }
   return { server, ackedPerSecond, ackMs: ack.summary(), ...report, cpuUsPerMessage, ...(redis ? { redis } : {}) }
 }
 
@@ -146,6 +152,7 @@ for (const r of withRatio) {
   console.error(`  CPU µs per message: ${Object.entries(r.cpuUsPerMessage).map(([k, v]) => `${k} ${v}`).join(', ')}`)
   if (r.redis) {
     console.error(`  Redis per message: ${r.redis.perMessage.slice(0, 8).map((c) => `${c.command} ${c.callsPerMessage}× ${c.usecPerMessage} µs`).join(', ')}`)
+    console.error(`  Redis bytes per message: ${r.redis.bytesInPerMessage} in, ${r.redis.bytesOutPerMessage} out`)
     console.error(`  slowlog entries ${r.redis.slowlogEntries}; latency events ${r.redis.latencyEvents.join(', ') || 'none'}`)
   }
 }

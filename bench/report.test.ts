@@ -10,7 +10,19 @@ describe('the benchmark report', () => {
     const latest = mergeResults(undefined, {
       weight: { machine, parley: { launcherKB: 2.3, openedKB: 61, consumerKB: 24.5 } },
       browser: { machine, median: { clickToChatReadyMs: 127 } },
-      relay: { machine, runs: [{ server: 'bare ws', ratioToBare: 1 }, { server: 'Parley BFF, 1 node, in memory', ratioToBare: 0.25, ackedPerSecond: 20000 }] },
+      relay: {
+        machine,
+        runs: [
+          { server: 'bare ws', ratioToBare: 1 },
+          { server: 'Parley BFF, 1 node, in memory', ratioToBare: 0.25, ackedPerSecond: 20000, cpuUsPerMessage: { 'node a': 30, total: 30 } },
+          {
+            server: 'Parley BFF, 2 nodes + Redis',
+            ackedPerSecond: 12000,
+            cpuUsPerMessage: { 'node a': 40, 'node b': 40, redis: 14, total: 94 },
+            redis: { perMessage: [{ command: 'evalsha', callsPerMessage: 2, usecPerMessage: 10 }], bytesInPerMessage: 900, bytesOutPerMessage: 1500, slowlogEntries: 0, latencyEvents: [] },
+          },
+        ],
+      },
       latency: { machine, runs: [run('1 node, in memory', { answerMs: { p50: 2, p99: 18.9, p999: 50 } })] },
       idle: { machine, runs: [run('1 node, in memory', { rssKBPerGuest: 34 })] },
     }, machine)
@@ -21,6 +33,10 @@ describe('the benchmark report', () => {
     expect(row('what `<ParleyChat>` adds to a Vue app')).toContain('| 24.5 kB | met |')
     expect(row('click → composer usable')).toContain('| 127 ms | met |')
     expect(row('relay throughput')).toContain('| 25 % | **missed** |')
+    expect(row('two nodes + Redis versus one in-memory node')).toContain('| 60 % | met |')
+    expect(row('total CPU per message')).toContain('| 3.1× | **missed** |')
+    expect(row('Redis CPU per message')).toContain('| 14 µs | met |')
+    expect(row('Parley BFF, 2 nodes + Redis | evalsha')).toContain('evalsha 2× 10 µs | 900 / 1,500 | 0 slow; none |')
     expect(row('guest → bot → guest p99')).toContain('| 18.9 ms | met |')
     expect(row('memory per idle guest')).toContain('| 34 kB | **missed** |')
   })

@@ -85,6 +85,21 @@ export function renderReport(latest: unknown): string {
   const push = (...lines: string[]): void => void out.push(...lines)
 
   const memRelay = num(runOf(relay, 'in memory'), 'ratioToBare')
+  // scale-out (DESIGN.md §12, issue 26): two nodes + Redis against one in-memory node, in the same run
+  const memRun = runOf(relay, 'in memory')
+  const redisRun = runOf(relay, '2 nodes + Redis')
+  const ofOne = (k: string): number | undefined => {
+    const two = num(redisRun, k)
+    const one = num(memRun, k)
+    return two === undefined || one === undefined || one === 0 ? undefined : Math.round((two / one) * 100) / 100
+  }
+  const scaleShare = ofOne('ackedPerSecond')
+  const cpuTimes = ((): number | undefined => {
+    const two = num(redisRun, 'cpuUsPerMessage', 'total')
+    const one = num(memRun, 'cpuUsPerMessage', 'total')
+    return two === undefined || one === undefined || one === 0 ? undefined : Math.round((two / one) * 10) / 10
+  })()
+  const redisUs = num(redisRun, 'cpuUsPerMessage', 'redis')
   const memP99 = num(runOf(lat, 'in memory'), 'answerMs', 'p99')
   const memIdle = num(runOf(idle, 'in memory'), 'rssKBPerGuest')
   const chat = num(browser, 'median', 'clickToChatReadyMs')
@@ -95,6 +110,9 @@ export function renderReport(latest: unknown): string {
   push(`| what \`<ParleyChat>\` adds to a Vue app with Vue, Pinia and @vueuse/core, English, gzip | ≤ 25 kB | ${show(num(weight, 'parley', 'consumerKB'), ' kB')} | ${verdict(num(weight, 'parley', 'consumerKB'), (n) => n <= 25)} |`)
   push(`| click → composer usable and socket ready (median) | ≤ 300 ms | ${show(chat, ' ms')} | ${verdict(chat, (n) => n <= 300)} |`)
   push(`| relay throughput versus a bare ws server (1 node) | ≥ 30 % | ${memRelay === undefined ? '–' : `${Math.round(memRelay * 100)} %`} | ${verdict(memRelay, (n) => n >= 0.3)} |`)
+  push(`| two nodes + Redis versus one in-memory node, acked msgs/s | ≥ 50 % | ${scaleShare === undefined ? '–' : `${Math.round(scaleShare * 100)} %`} | ${verdict(scaleShare, (n) => n >= 0.5)} |`)
+  push(`| total CPU per message, two nodes + Redis versus one node | ≤ 3× | ${show(cpuTimes, '×')} | ${verdict(cpuTimes, (n) => n <= 3)} |`)
+  push(`| Redis CPU per message (two nodes + Redis) | ≤ 15 µs | ${show(redisUs, ' µs')} | ${verdict(redisUs, (n) => n <= 15)} |`)
   push(`| guest → bot → guest p99 at 2,000 guests × 1 msg / 5 s (1 node) | ≤ 20 ms | ${show(memP99, ' ms')} | ${verdict(memP99, (n) => n <= 20)} |`)
   push(`| memory per idle guest at 10,000 (RSS, 1 node) | ≤ 20 kB | ${show(memIdle, ' kB')} | ${verdict(memIdle, (n) => n <= 20)} |`)
   push('', 'Every number below comes from `bench/results/latest.json`; the two-node rows run when a `redis-server` is on PATH. All processes (generator, BFF nodes, Redis) share one machine, so "saturated" names the process that was busiest: `server` when a server process used ≥ 85 % of a core, `generator` when the load generator did, `machine` when all cores together were.', '')
@@ -117,10 +135,24 @@ export function renderReport(latest: unknown): string {
 
   push('', '### 3a. Relay throughput versus a bare ws server', '', provenance(relay), '')
   push(`${show(num(relay, 'connections'))} connections, each keeping ${show(num(relay, 'window'))} messages in flight, measured for ${show(num(relay, 'measureMs'), ' ms')} after a warm-up. The bare server parses, checks and acks; the BFF also authenticates the socket, stores, acks and echoes each message to the conversation.`, '')
-  push('| server | acked msgs/s | share of bare | ack p50 / p99 (saturated) | CPU (cores) | saturated |', '| --- | --- | --- | --- | --- | --- |')
+  push('| server | acked msgs/s | share of bare | ack p50 / p99 (saturated) | CPU (cores) | CPU µs per message | saturated |', '| --- | --- | --- | --- | --- | --- | --- |')
   for (const run of list(relay, 'runs')) {
     const ratio = num(run, 'ratioToBare')
-    push(`| ${str(run, 'server') ?? '–'} | ${show(num(run, 'ackedPerSecond'))} | ${ratio === undefined ? '–' : `${Math.round(ratio * 100)} %`} | ${show(num(run, 'ackMs', 'p50'))} / ${show(num(run, 'ackMs', 'p99'), ' ms')} | ${cpuCell(run)} | ${str(run, 'saturated') ?? '–'} |`)
+    const perMessage = Object.entries(asObject(at(run, 'cpuUsPerMessage')) ?? {}).map(([name, us]) => `${name} ${show(typeof us === 'number' ? us : undefined)}`).join(', ') || '–'
+    push(`| ${str(run, 'server') ?? '–'} | ${show(num(run, 'ackedPerSecond'))} | ${ratio === undefined ? '–' : `${Math.round(ratio * 100)} %`} | ${show(num(run, 'ackMs', 'p50'))} / ${show(num(run, 'ackMs', 'p99'), ' ms')} | ${cpuCell(run)} | ${perMessage} | ${str(run, 'saturated') ?? '–'} |`)
+  }
+  const redisRuns = list(relay, 'runs').filter((run) => at(run, 'redis') !== undefined)
+  if (redisRuns.length) {
+    push('', 'Where Redis spent its time, per acked message (`INFO commandstats`, reset when the measuring window opened; a script\'s µs include the commands it called, which are also counted under their own names):', '')
+    push('| setup | commands: calls × and CPU µs per message | bytes in / out per message | slow log, latency events |', '| --- | --- | --- | --- |')
+    for (const run of redisRuns) {
+      const commands = list(run, 'redis', 'perMessage')
+        .slice(0, 8)
+        .map((c) => `${str(c, 'command') ?? '?'} ${show(num(c, 'callsPerMessage'))}× ${show(num(c, 'usecPerMessage'), ' µs')}`)
+        .join(', ')
+      const events = list(run, 'redis', 'latencyEvents').filter((e): e is string => typeof e === 'string')
+      push(`| ${str(run, 'server') ?? '–'} | ${commands || '–'} | ${show(num(run, 'redis', 'bytesInPerMessage'))} / ${show(num(run, 'redis', 'bytesOutPerMessage'))} | ${show(num(run, 'redis', 'slowlogEntries'))} slow; ${events.length ? events.join(', ') : 'none'} |`)
+    }
   }
 
   push('', '### 3b. Guest → bot → guest latency, 2,000 guests × 1 message / 5 s (open loop)', '', provenance(lat), '')

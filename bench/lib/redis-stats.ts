@@ -15,6 +15,9 @@ export interface RedisStats {
   slowlogEntries: number
   /** Latency-monitor events (`latency-monitor-threshold` 1 ms is set at reset). */
   latencyEvents: string[]
+  /** Bytes Redis read from and wrote to its clients (commands in; replies and pub/sub messages out). */
+  netInputBytes: number
+  netOutputBytes: number
 }
 
 export async function resetRedisStats(admins: readonly Redis[]): Promise<void> {
@@ -33,8 +36,13 @@ export async function resetRedisStats(admins: readonly Redis[]): Promise<void> {
 export async function readRedisStats(admins: readonly Redis[]): Promise<RedisStats> {
   const commands: Record<string, CommandStat> = {}
   let slowlogEntries = 0
+  let netInputBytes = 0
+  let netOutputBytes = 0
   const latencyEvents: string[] = []
   for (const a of admins) {
+    const stats = await a.info('stats')
+    netInputBytes += Number(/^total_net_input_bytes:(\d+)/m.exec(stats)?.[1] ?? 0)
+    netOutputBytes += Number(/^total_net_output_bytes:(\d+)/m.exec(stats)?.[1] ?? 0)
     const info = await a.info('commandstats')
     for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
       const [, name = '', calls = '0', usec = '0'] = m
@@ -46,7 +54,7 @@ export async function readRedisStats(admins: readonly Redis[]): Promise<RedisSta
     const latest: unknown = await a.latency('LATEST')
     if (Array.isArray(latest)) for (const e of latest) if (Array.isArray(e) && typeof e[0] === 'string') latencyEvents.push(`${e[0]} max ${String(e[3])} ms`)
   }
-  return { commands, slowlogEntries, latencyEvents }
+  return { commands, slowlogEntries, latencyEvents, netInputBytes, netOutputBytes }
 }
 
 /** Per acked message: calls and CPU µs of each command, busiest first. */

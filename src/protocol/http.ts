@@ -15,6 +15,29 @@ export interface CreateGuestSessionBody {
   attributes?: Record<string, string>
   /** A short-lived JWT signed by the host site's backend: who the visitor is (docs/identity.md). */
   identityToken?: string
+  /** Genesys authenticated messaging: the visitor's OIDC login, which the BFF exchanges for a Genesys JWT (docs/identity.md). */
+  genesysLogin?: GenesysLogin
+}
+
+/** What the site hands over after its visitor signed in with the identity provider Genesys trusts. */
+export type GenesysLogin = { code: string; redirectUri: string; codeVerifier?: string } | { idToken: string; nonce: string }
+
+/** A login from an untrusted body; undefined when it is not one. */
+export function readGenesysLogin(raw: unknown): GenesysLogin | undefined {
+  const o = asObject(raw)
+  if (!o) return undefined
+  const code = readString(o, 'code', 2048)
+  const redirectUri = readString(o, 'redirectUri', 2048)
+  if (code && redirectUri) {
+    if (!/^https?:\/\//.test(redirectUri)) return undefined
+    if (readField(o, 'codeVerifier') === undefined) return { code, redirectUri }
+    // RFC 7636: 43-128 unreserved characters
+    const codeVerifier = readString(o, 'codeVerifier', 128)
+    return codeVerifier && /^[A-Za-z0-9._~-]{43,128}$/.test(codeVerifier) ? { code, redirectUri, codeVerifier } : undefined
+  }
+  const idToken = readToken(o, 'idToken')
+  const nonce = readString(o, 'nonce', 512)
+  return idToken && nonce ? { idToken, nonce } : undefined
 }
 
 /** `POST /api/guest-sessions/refresh` body; `identityToken` signs an anonymous guest in, in place. */
@@ -89,6 +112,11 @@ export function parseCreateGuestSessionBody(raw: unknown): BodyResult<CreateGues
     const v = readToken(o, 'identityToken')
     if (v === undefined) return { ok: false, message: '"identityToken" must be a JWT (at most 4096 characters).' }
     body.identityToken = v
+  }
+  if (readField(o, 'genesysLogin') !== undefined) {
+    const login = readGenesysLogin(readField(o, 'genesysLogin'))
+    if (!login) return { ok: false, message: '"genesysLogin" must be {code, redirectUri, codeVerifier?} or {idToken, nonce}.' }
+    body.genesysLogin = login
   }
   return { ok: true, value: body }
 }
