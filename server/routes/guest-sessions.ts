@@ -124,12 +124,18 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
         reply.header('retry-after', '5')
         return sendProblem(reply, 503, 'unavailable', 'The contact centre is not reachable; try again shortly.')
       }
+      // Genesys authenticated messaging: the login is exchanged first; a refused one creates nothing
+      const { genesysLogin } = body.value
+      if (genesysLogin && !upstream.signIn) return sendProblem(reply, 400, 'bad_request', 'This contact centre takes no sign-in ("genesysLogin").')
+      const signedIn = genesysLogin && (await upstream.signIn?.(genesysLogin))
+      if (genesysLogin && !signedIn) return sendProblem(reply, 401, 'invalid_identity', 'The contact centre did not accept the sign-in.')
       // the same person on another device continues their open conversation
-      const open = identity && (await openGuestOfSub(store, identity.sub))
-      const guest = open ? await bindGuest(store, open, identity) : await createGuest(store, body.value, identity ? { identity } : {})
+      const open = !signedIn && identity ? await openGuestOfSub(store, identity.sub) : undefined
+      const guest = open && identity ? await bindGuest(store, open, identity) : await createGuest(store, body.value, identity ? { identity } : {})
       // a new chat after an ended one (its guest token sent along): the upstream may go on with its session,
       // but never from one person to another
-      const previous = open ? undefined : await endedConversation(request, tokens, store)
+      if (signedIn) await store.updateConversation(guest.conversationId, { upstreamSession: signedIn })
+      const previous = open || signedIn ? undefined : await endedConversation(request, tokens, store)
       const previousGuest = previous && (await store.getGuest(previous.guestId))
       const samePerson = previousGuest && previousGuest.verified?.sub === identity?.sub
       const carried = previous && samePerson && (await upstream.continueSession?.(previous))
@@ -177,7 +183,10 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
   app.post('/api/guest-sessions/logout', { config: { rateLimit: { max: config.limits.refreshRatePerMinute, timeWindow: 60_000 } } }, async (request, reply) => {
     const body = parseRefreshBody(request.body)
     if (!body.ok) return sendProblem(reply, 400, 'bad_request', body.message)
-    await tokens.revoke(body.value.refreshToken)
+    const guest = await tokens.revoke(body.value.refreshToken)
+    const conversation = guest && (await store.getConversation(guest.conversationId))
+    // an authenticated upstream session (Genesys) is logged out there too
+    if (conversation) await upstream.signOut?.(conversation)
     return reply.code(204).send()
   })
 

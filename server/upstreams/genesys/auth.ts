@@ -5,12 +5,10 @@
  * from the site is exchanged for a Genesys JWT and refresh token, refreshed, and revoked. Both stay in the
  * BFF (in the conversation's stored upstream credential); the browser never sees them.
  */
-import { asObject, readField, readString } from '../../../src/protocol/read'
+import type { GenesysLogin } from '../../../src/protocol'
+import { asObject, readString } from '../../../src/protocol/read'
 
-/** What the site hands over after its visitor signed in with the identity provider Genesys trusts. */
-export type GenesysLogin =
-  | { code: string; redirectUri: string; codeVerifier?: string }
-  | { idToken: string; nonce: string }
+export type { GenesysLogin }
 
 export interface GenesysAuth {
   jwt: string
@@ -28,23 +26,6 @@ interface AuthDeps {
 }
 
 const MAX_TOKEN = 8192
-
-/** Read a login from an untrusted body field; undefined when it is not one. */
-export function readGenesysLogin(raw: unknown): GenesysLogin | undefined {
-  const o = asObject(raw)
-  if (!o) return undefined
-  const code = readString(o, 'code', 2048)
-  const redirectUri = readString(o, 'redirectUri', 2048)
-  if (code && redirectUri) {
-    if (!/^https?:\/\//.test(redirectUri)) return undefined
-    if (readField(o, 'codeVerifier') === undefined) return { code, redirectUri }
-    const codeVerifier = readString(o, 'codeVerifier', 128)
-    return codeVerifier && /^[A-Za-z0-9._~-]{43,128}$/.test(codeVerifier) ? { code, redirectUri, codeVerifier } : undefined
-  }
-  const idToken = readString(o, 'idToken', MAX_TOKEN)
-  const nonce = readString(o, 'nonce', 512)
-  return idToken && nonce ? { idToken, nonce } : undefined
-}
 
 async function call(d: AuthDeps, path: string, init: RequestInit): Promise<AuthResult<unknown>> {
   let res: Response
