@@ -38,7 +38,7 @@ export const EMBED_CSS = `
   place-items: center;
 }
 .parley-embed-launcher:focus-visible {
-  outline: 3px solid var(--parley-focus, #1a5fb4);
+  outline: 3px solid var(--parley-focus, var(--parley-accent-text, var(--parley-accent, #0b6e4f)));
   outline-offset: 3px;
 }
 `

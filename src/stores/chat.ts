@@ -43,6 +43,16 @@ export interface TypingView {
   author?: Author
 }
 
+/**
+ * Who the guest is talking to, for the panel's header: a person who joined (and has not left), a request
+ * for a person nobody has answered yet, or the bot.
+ */
+export type Counterpart = { kind: 'agent' | 'bot'; author?: Author } | { kind: 'waiting' }
+
+/** The payload of the desk bot's "Talk to a person" choice; typed words that ask for one count too. */
+const PERSON_PAYLOAD = 'talk-to-person'
+const PERSON_WORDS = /\b(human|person|agent|someone)\b/i
+
 export const useChatStore = defineStore('parley/chat', () => {
   const entries = shallowRef<TranscriptEntry[]>([])
   const pending = shallowRef<PendingMessage[]>([])
@@ -177,6 +187,21 @@ export const useChatStore = defineStore('parley/chat', () => {
     return rows
   })
 
+  const counterpart = computed<Counterpart | undefined>(() => {
+    const all = items.value
+    const since = all.findLastIndex((r) => r.kind === 'event' && (r.event === 'agent-joined' || r.event === 'agent-left'))
+    const last = all[since]
+    if (last?.kind === 'event' && last.event === 'agent-joined') return { kind: 'agent', ...(last.author ? { author: last.author } : {}) }
+    let who: Counterpart | undefined
+    for (const r of all.slice(since + 1)) {
+      if (r.kind !== 'message') continue
+      if (r.role === 'agent') who = { kind: 'agent', ...(r.author ? { author: r.author } : {}) }
+      else if (r.role === 'bot' && who?.kind !== 'waiting') who = { kind: 'bot', ...(r.author ? { author: r.author } : {}) }
+      else if (r.role === 'guest' && who?.kind !== 'agent' && (r.reply ? r.reply.payload === PERSON_PAYLOAD : PERSON_WORDS.test(r.text))) who = { kind: 'waiting' }
+    }
+    return who
+  })
+
   const unread = computed(
     () => entries.value.filter((e) => e.type === 'message' && e.role !== 'guest' && e.seq > seenSeq.value).length,
   )
@@ -207,6 +232,7 @@ export const useChatStore = defineStore('parley/chat', () => {
     receipts,
     conversationId,
     items,
+    counterpart,
     unread,
     receive,
     replace,

@@ -4,6 +4,7 @@
  * bubbles and both themes, the open state after a reload, mixed-direction text, and sending while offline.
  */
 import { expect, test, type Page } from '@playwright/test'
+import { E2E_DESK_TOKEN } from '../../playwright.config'
 import { axeViolations } from '../support/axe'
 import { PNG_2X2 as PNG } from '../support/png'
 
@@ -186,4 +187,34 @@ test('the options menu: plain wording, arrow keys, and ending is confirmed insid
   await page.getByRole('button', { name: 'Yes, end it' }).click()
   await expect(page.getByRole('button', { name: /^Open chat/ })).toBeFocused()
   expect(dialogs).toEqual([])
+})
+
+test('who I am talking to: the bot, then waiting for a person, then the agent by name; bot and agent bubbles differ', async ({ browser }) => {
+  const [g, a] = [await browser.newContext(), await browser.newContext()]
+  const guest = await g.newPage()
+  const agent = await a.newPage()
+  await openWidget(guest)
+  const header = guest.locator('.parley-header')
+  await expect(header.getByRole('status')).toHaveText(/Parley bot\s*· automated assistant/)
+  const log = guest.getByRole('log', { name: 'Messages' })
+  await log.getByRole('button', { name: 'Talk to a person' }).click()
+  await expect(log).toContainText("I've asked the team to join. A person will join shortly.")
+  await expect(log).not.toContainText('you said')
+  await expect(header.getByRole('status')).toContainText('A person will join shortly')
+  // the bot's bubble is outlined, not filled like a person's
+  const botBubble = log.locator('.parley-by-bot .parley-bubble').last()
+  expect(await botBubble.evaluate((el) => getComputedStyle(el).borderStyle)).toBe('dashed')
+
+  const marker = `Who question ${Date.now()}`
+  await say(guest, marker)
+  await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
+  await agent.getByRole('button').filter({ hasText: marker }).first().click()
+  await agent.getByRole('textbox', { name: 'Reply' }).fill('Ada here, happy to help.')
+  await agent.getByRole('button', { name: 'Send reply' }).click()
+  await expect(log).toContainText('Ada here, happy to help.')
+  await expect(header.getByRole('status')).toHaveText(/Ada\s*· support team/)
+  const agentBubble = log.locator('.parley-by-agent .parley-bubble').last()
+  expect(await agentBubble.evaluate((el) => getComputedStyle(el).borderStyle)).not.toBe('dashed')
+  expect(await axeViolations(guest)).toEqual([])
+  await Promise.all([g.close(), a.close()])
 })
