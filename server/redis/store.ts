@@ -16,6 +16,7 @@ import type { AgentRecord, ConversationRecord, ConversationStore, RefreshRecord,
 import { createOrderedFanout } from './fanout'
 import { createIdentityRecords } from './identity-records'
 import { Cluster, type ClientContext, type Result } from 'ioredis'
+import { cannedReplyMethods } from './desk-records'
 import { guarded, type LinkMessage, type RedisLink } from './link'
 import { APPEND, UPDATE } from './scripts'
 
@@ -205,6 +206,7 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
 
   return {
     ...createIdentityRecords(link, { guestKey: key.guest, retentionMs }),
+    ...cannedReplyMethods(cmd, `${prefix}canned${accounts}`),
     async createGuest(guest, conversation) {
       // the conversation first: a guest record never points at a conversation that is not there (the keys
       // live in different cluster slots, so this is not one transaction; a conversation left without its

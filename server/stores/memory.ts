@@ -10,6 +10,7 @@ import { StoreUnavailableError } from './types'
 import type {
   AgentRecord,
   AppendResult,
+  CannedReply,
   ConversationPatch,
   ConversationRecord,
   ConversationStore,
@@ -111,6 +112,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   )
   let storedBytes = [...transcripts.values()].reduce((n, t) => n + t.bytes, 0)
   const agents = new Map<string, AgentRecord>(saved?.agents?.map((a) => [a.id, a]))
+  const canned = new Map<string, CannedReply>(saved?.cannedReplies?.map((r) => [r.id, r]))
   for (const [id, marks] of saved?.agentMarks ?? []) {
     const t = transcripts.get(id)
     if (t) t.marks = new Map(marks)
@@ -320,6 +322,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const a = agents.get(id)
       return a && { ...a }
     },
+    async listCannedReplies() {
+      return [...canned.values()].map((r) => ({ ...r }))
+    },
+    async putCannedReply(reply) {
+      canned.set(reply.id, { ...reply })
+    },
+    async deleteCannedReply(id) {
+      return canned.delete(id)
+    },
     async listAgents() {
       return [...agents.values()].map((a) => ({ ...a }))
     },
@@ -373,6 +384,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         conversations: [...conversations.values()],
         transcripts: [...transcripts].map(([id, t]) => [id, { entries: t.entries, dedup: [...t.dedup] }]),
         agents: [...agents.values()],
+        cannedReplies: [...canned.values()],
         agentMarks: [...transcripts].flatMap(([id, t]) => (t.marks?.size ? [[id, [...t.marks]] as [string, [string, string][]]] : [])),
       })
     },

@@ -9,9 +9,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { parseTranscriptEntry, type TranscriptEntry } from '../../src/protocol'
 import { asObject, readField, readSeq, type Fields } from '../../src/protocol/read'
-import { readAgent } from './agent-records'
+import { readAgent, readCannedReply } from './agent-records'
 import { readConversation, readGuest, readRefreshRecord } from './records'
-import type { AgentRecord, ConversationRecord, GuestRecord, RefreshRecord } from './types'
+import type { AgentRecord, CannedReply, ConversationRecord, GuestRecord, RefreshRecord } from './types'
 
 export interface SnapshotTranscript {
   entries: TranscriptEntry[]
@@ -28,6 +28,8 @@ export interface Snapshot {
   agents?: AgentRecord[]
   /** Per conversation, which agent wrote which entry (entry id, agent id). */
   agentMarks?: [string, [string, string][]][]
+  /** The desk team's canned replies; absent in snapshots older than them. */
+  cannedReplies?: CannedReply[]
 }
 
 const VERSION = 1
@@ -59,6 +61,7 @@ export function readSnapshot(file: string): Snapshot | undefined {
     transcripts: list(root, 'transcripts', (x) => pair(x, transcript)),
     agents: list(root, 'agents', readAgent),
     agentMarks: list(root, 'agentMarks', agentMarks),
+    cannedReplies: list(root, 'cannedReplies', readCannedReply),
   }
 }
 

@@ -109,6 +109,17 @@ export interface AgentRecord {
   revokedAt?: string
 }
 
+/** A reply the team keeps for reuse at the desk (typed with "/" in the reply box). */
+export interface CannedReply {
+  id: string
+  /** What the agent searches for and sees in the list. */
+  title: string
+  text: string
+  /** The account that last saved it. */
+  updatedBy: string
+  updatedAt: string
+}
+
 export interface AppendResult {
   entry: TranscriptEntry
   /** The dedup key was seen before: `entry` is the original, nothing was appended. */
@@ -163,6 +174,12 @@ export interface ConversationStore {
   markAgentEntry(conversationId: string, entryId: string, agentId: string): Promise<void>
   /** The agent ids of those of these entries that an agent wrote. */
   agentMarks(conversationId: string, entryIds: readonly string[]): Promise<Map<string, string>>
+
+  /** The team's canned replies: kept until deleted, never expired by retention. */
+  listCannedReplies(): Promise<CannedReply[]>
+  putCannedReply(reply: CannedReply): Promise<void>
+  /** False when there was none with this id. */
+  deleteCannedReply(id: string): Promise<boolean>
 
   signal(conversationId: string, signal: TypingSignal): void
   subscribe(listener: (event: StoreEvent) => void): () => void
