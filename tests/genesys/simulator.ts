@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { WebSocketServer, type WebSocket } from 'ws'
 import { asObject, parseJson, readBoolean, readField, readString, type Fields } from '../../src/protocol/read'
 import { rawText } from '../../server/raw-data'
+import { SimAuth, type SimIdentityProvider } from './simulator-auth'
 
 export interface SimDeployment {
   id: string
@@ -51,6 +52,8 @@ export interface SimOptions {
   typingAnswerDelayMs?: number
   /** Base of the presigned upload URLs handed out. @default the simulator's own URL */
   uploadUrlBase?: string
+  /** The identity provider of authenticated messaging; unset → every code exchange is refused. */
+  identityProvider?: SimIdentityProvider
 }
 
 export interface SimMessage {
@@ -116,8 +119,11 @@ export class GenesysSimulator {
   private wss: WebSocketServer
   private clock = Date.parse('2026-01-01T00:00:00Z')
   url = ''
+  /** Authenticated messaging: code exchange, JWTs, refresh, revoke (simulator-auth.ts). */
+  readonly auth: SimAuth
 
   constructor(readonly options: SimOptions) {
+    this.auth = new SimAuth(options.identityProvider, options.deployment.id, (token, frame) => this.deliver(token, frame))
     this.http = createServer((req, res) => void this.onHttp(req, res))
     this.wss = new WebSocketServer({ noServer: true })
     this.http.on('upgrade', (req, socket, head) => {
@@ -287,8 +293,10 @@ export class GenesysSimulator {
       const tracingId = f && readString(f, 'tracingId')
       if (!f || !action || !t) return error(400, 'Request failed.', tracingId)
       this.requests.push({ action, frame: f, origin, authorization: req.headers.authorization })
-      if (action === 'configureSession') {
+      if (action === 'configureSession' || action === 'configureAuthenticatedSession') {
         if (readString(f, 'deploymentId') !== this.options.deployment.id) return error(400, 'Deployment not found', tracingId)
+        const data = asObject(readField(f, 'data'))
+        if (action === 'configureAuthenticatedSession' && !this.auth.check(data ? readString(data, 'code', 8192) : undefined, t)) return error(401, 'User is unauthorized', tracingId)
         if (this.ignoreConfigure > 0) return void this.ignoreConfigure--
         const refuse = this.refuseConfigure
         if (refuse && refuse.times > 0) {
@@ -473,6 +481,7 @@ export class GenesysSimulator {
     const json = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
     }
+    if (await this.auth.handle(req, url.pathname, json)) return
     const config = /^\/webdeployments\/v1\/deployments\/([^/]+)\/config\.json$/.exec(url.pathname)
     if (config && req.method === 'GET') {
       const d = this.options.deployment
