@@ -4,6 +4,7 @@
  * through the same throttled sign-in as the desk socket.
  * - `POST /api/desk/conversations/:id/attachments`: an agent's file for its next reply (the raw body, as
  *   the guest upload route takes it).
+ * - `/api/desk/canned-replies`: the team's canned replies, for every agent (canned-routes.ts).
  * - `GET|POST /api/desk/agents`, `DELETE /api/desk/agents/:id`: accounts, for admins. This is what
  *   `npm run desk -- agent …` calls when the BFF keeps its state in memory (no Redis to write to).
  */
@@ -14,6 +15,7 @@ import { sendProblem } from '../../problem'
 import { readUpload, refused as refusedUpload } from '../../routes/attachments'
 import type { ConversationStore } from '../../stores/types'
 import { agentDisplayName, issueAgent, publicAgent, signInLink, type DeskAgent } from './agents'
+import { cannedReplyRoutes } from './canned-routes'
 import { bearerAgent, type DeskAuth } from './sign-in'
 
 export async function deskRoutes(app: FastifyInstance, deps: { config: Config; store: ConversationStore; files: FileVault; auth: DeskAuth }): Promise<void> {
@@ -53,6 +55,8 @@ export async function deskRoutes(app: FastifyInstance, deps: { config: Config; s
       },
     )
   })
+
+  cannedReplyRoutes(app, { store, agentOf })
 
   const admin = (request: FastifyRequest): boolean => agentOf(request).role === 'admin'
   const forbidden = 'Only a desk admin may manage accounts.'
