@@ -7,6 +7,7 @@
  * the browser.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { HS256_ENV, signIdentity } from '../../server/identity.test-helper'
 import { openGuestSocket, ORIGIN, type CreatedGuest, type TestApp } from '../../server/test-support'
 import { startGenesysApp, startSimulator, stopStarted, until } from './harness'
 import { signInAtIdp, startIdp, type TestIdp } from './oidc'
@@ -96,5 +97,27 @@ describe('Genesys authenticated messaging', () => {
     expect(res.statusCode).toBe(401)
     expect(await app.store.listConversations()).toEqual([])
     expect(sim.requests).toEqual([])
+  })
+})
+
+describe('a host-verified guest on Genesys', () => {
+  it('sends the verified name and e-mail as custom attributes, whatever attributes the page set', async () => {
+    const sim = await startSimulator()
+    const app = await startGenesysApp(sim, HS256_ENV)
+    const identityToken = await signIdentity({ sub: 'cust-1', name: 'Ada Lovelace', email: 'ada@shop.example' })
+    const res = await app.app.inject({
+      method: 'POST',
+      url: '/api/guest-sessions',
+      payload: { identityToken, attributes: { name: 'Mallory', email: 'mallory@evil.example', plan: 'gold' } },
+      headers: { origin: ORIGIN },
+    })
+    expect(res.statusCode).toBe(201)
+    const socket = await openGuestSocket(app, res.json<CreatedGuest>())
+    await socket.next('ready')
+    socket.send({ type: 'send', clientMessageId: 'v1', text: 'hello' })
+    await socket.next('ack')
+    const sent = sim.requests.find((r) => r.action === 'onMessage')?.frame as { message: { channel?: { metadata?: { customAttributes?: Record<string, string> } } } } | undefined
+    expect(sent?.message.channel?.metadata?.customAttributes).toMatchObject({ name: 'Ada Lovelace', email: 'ada@shop.example', plan: 'gold' })
+    socket.close()
   })
 })

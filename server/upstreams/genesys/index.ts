@@ -89,7 +89,8 @@ export function createGenesysUpstream(deps: {
             const extra: Record<string, string> = {}
             if (guest.displayName) extra.name = guest.displayName
             if (guest.email) extra.email = guest.email
-            return { ...extra, ...guest.attributes }
+            // a verified name and e-mail are not for the page's attributes to override (docs/identity.md)
+            return guest.verified ? { ...guest.attributes, ...extra } : { ...extra, ...guest.attributes }
           },
           startedNew: () => {
             const { token, customerId, auth } = credential
