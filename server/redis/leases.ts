@@ -17,8 +17,8 @@ const MIN_HOLD_MS = 2000
 const ASK_EVERY_MS = 1000
 const POLL_MS = 100
 /**
- * Lease renewals per pipeline (and per turn of the event loop; on a cluster, auto-pipelining sends them in
- * one write per cluster node, as a pipeline may not span nodes). Small on purpose: with 500, the appends queued behind a renewal round waited ~200 ms every
+ * Lease renewals per turn of the event loop (auto-pipelining sends one turn's renewals in one write, one
+ * per cluster node). Small on purpose: with 500, the appends queued behind a renewal round waited ~200 ms every
  * leaseMs/3 (ack p99 on two nodes 200 ms; with 50, 14 ms; `npm run bench -- latency`), although Redis'
  * slowlog showed no slow command.
  */
@@ -58,13 +58,9 @@ export function createRedisLeases(link: RedisLink, options: { leaseMs: number; o
     if (h && Date.now() - h.since >= MIN_HOLD_MS) void letGo(m.conversationId)
   })
 
-  /** One reply (or error) per lease, in order. */
-  function renew(ids: string[]): Promise<[Error | null, unknown][]> {
-    if (link.cluster) return Promise.all(ids.map((id) => cmd.parleyRenewLease(leaseKey(id), nodeId, leaseMs).then((r): [null, unknown] => [null, r], (err: Error): [Error, null] => [err, null])))
-    const pipeline = cmd.pipeline()
-    for (const id of ids) pipeline.parleyRenewLease(leaseKey(id), nodeId, leaseMs)
-    return pipeline.exec().then((replies) => replies ?? [])
-  }
+  /** One reply (or error) per lease, in order; issued in one loop turn, they leave together. */
+  const renew = (ids: string[]): Promise<[Error | null, unknown][]> =>
+    Promise.all(ids.map((id) => cmd.parleyRenewLease(leaseKey(id), nodeId, leaseMs).then((r): [null, unknown] => [null, r], (err: Error): [Error, null] => [err, null])))
 
   // renewals go out as batches of RENEW_BATCH, one batch per loop turn: one write and one round trip per
   // batch instead of one per lease, and 5,000 held leases no longer block the loop in one go

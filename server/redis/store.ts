@@ -125,20 +125,6 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
     }
   }
 
-  /** HGETALL of many keys in one round trip: a pipeline on one Redis; auto-pipelined per node on a cluster. */
-  async function readHashes(keys: string[]): Promise<Record<string, string>[]> {
-    if (link.cluster) return Promise.all(keys.map((k) => cmd.hgetall(k)))
-    const pipeline = cmd.pipeline()
-    for (const k of keys) pipeline.hgetall(k)
-    const replies = (await pipeline.exec()) ?? []
-    return replies.map(([err, hash]) => {
-      if (err) throw err
-      const out: Record<string, string> = {}
-      if (hash && typeof hash === 'object') for (const [k, v] of Object.entries(hash)) out[k] = String(v)
-      return out
-    })
-  }
-
   /** The script said retention is due: the guest's TTL and the index move too (other slots, so not in it). */
   function retainOutside(c: ConversationRecord | undefined): void {
     if (!c) return
@@ -277,7 +263,8 @@ export function createRedisStore(link: RedisLink, options: RedisStoreOptions): C
     },
     async listConversations() {
       const ids = await guarded(() => cmd.zrangebyscore(key.index, Date.now() - retentionMs - RETAIN_EVERY_MS, '+inf', 'LIMIT', 0, LIST_LIMIT))
-      const hashes = await guarded(() => readHashes(ids.map(key.conversation)))
+      // issued in one loop turn, auto-pipelining sends them together (one write per cluster node)
+      const hashes = await guarded(() => Promise.all(ids.map((id) => cmd.hgetall(key.conversation(id)))))
       const list: ConversationRecord[] = []
       hashes.forEach((hash, i) => {
         const c = Object.keys(hash).length ? conversationFromHash(hash) : undefined
