@@ -121,3 +121,27 @@ describe('a host-verified guest on Genesys', () => {
     socket.close()
   })
 })
+
+describe('authentication errors', () => {
+  it.each([
+    ['a 403 "Session authentication failed" on configure', (sim: GenesysSimulator) => void (sim.refuseConfigure = { times: 5, code: 403, body: 'Session authentication failed' })],
+    ['a JWT that cannot be refreshed', (sim: GenesysSimulator) => {
+      sim.auth.expireAll()
+      sim.auth.refuseRefresh = true
+    }],
+  ])('%s: the guest is told to sign in again, and nothing retries blindly', async (_name, breakIt) => {
+    const sim = await startSimulator({ identityProvider: idp })
+    const app = await startGenesysApp(sim)
+    const { guest } = await signedInGuest(sim, app, 'user-5')
+    breakIt(sim)
+    const socket = await openGuestSocket(app, guest)
+    await socket.next('ready')
+    socket.send({ type: 'send', clientMessageId: 'x', text: 'anyone?' })
+    const error = await socket.next('error', (f) => f.clientMessageId === 'x', 10_000)
+    expect(error).toMatchObject({ code: 'upstream_error', message: 'Your sign-in has expired; sign in again to go on.' })
+    const configures = sim.requests.filter((r) => r.action === 'configureAuthenticatedSession').length
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(sim.requests.filter((r) => r.action === 'configureAuthenticatedSession').length).toBe(configures)
+    socket.close()
+  })
+})

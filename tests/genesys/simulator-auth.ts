@@ -34,6 +34,8 @@ export class SimAuth {
   /** REST calls taken: `exchange`, `refresh`, `revoke`. */
   readonly calls: string[] = []
   jwtTtlMs = 15 * 60_000
+  /** Answer every refresh with 401 (the refresh token expired, 24 h). */
+  refuseRefresh = false
 
   constructor(
     private readonly idp: SimIdentityProvider | undefined,
@@ -69,7 +71,7 @@ export class SimAuth {
       const body = asObject(await readBody(req))
       const refresh = body && readString(body, 'refreshToken')
       const sub = refresh ? this.refreshTokens.get(refresh) : undefined
-      if (!refresh || !sub) return json(401, { message: 'Unauthorized' }), true
+      if (!refresh || !sub || this.refuseRefresh) return json(401, { message: 'Unauthorized' }), true
       this.refreshTokens.delete(refresh)
       return json(200, this.issue(sub)), true
     }

@@ -372,6 +372,8 @@ export class GenesysSession {
     }
     if ('refused' in answer) {
       if (answer.refused.code === 401 && auth) return void this.reauthenticate(link, auth)
+      // "Session authentication failed", "Try to authenticate again": only a new sign-in helps (PROTOCOL.md §3.7)
+      if (answer.refused.code === 403 && auth) return this.signInAgain()
       return this.onConfigureRefused(answer.refused)
     }
     if (answer.lost === 'timeout') {
@@ -385,15 +387,18 @@ export class GenesysSession {
     const fresh = this.authRefreshes < 3 ? await this.ctx.refreshAuth?.(auth) : undefined
     this.authRefreshes++
     if (this.link !== link || this.phase.is !== 'connecting') return
-    if (!fresh) {
-      this.shutdown()
-      this.phase = { is: 'refused' }
-      this.ctx.log.warn({ conversationId: this.conversationId }, 'the Genesys JWT could not be refreshed; the visitor must sign in again')
-      this.queue.settleAll({ ok: false, code: 'upstream_error', message: 'Your sign-in has expired; sign in again to go on.' })
-      return this.notifyConfigured(false)
-    }
+    if (!fresh) return this.signInAgain()
     this.credential.auth = fresh
     void this.configure(link)
+  }
+
+  /** Genesys no longer takes this authenticated session: the guest hears it, nothing retries blindly. */
+  private signInAgain(): void {
+    this.shutdown()
+    this.phase = { is: 'refused' }
+    this.ctx.log.warn({ conversationId: this.conversationId }, 'Genesys refused the authenticated session; the visitor must sign in again')
+    this.queue.settleAll({ ok: false, code: 'upstream_error', message: 'Your sign-in has expired; sign in again to go on.' })
+    this.notifyConfigured(false)
   }
 
   private onConfigureRefused(r: Refusal): void {
