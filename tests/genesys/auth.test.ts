@@ -6,6 +6,7 @@
  * after which Genesys' LogoutEvent ends the conversation. The Genesys JWT and refresh token never reach
  * the browser.
  */
+import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HS256_ENV, signIdentity } from '../../server/identity.test-helper'
 import { openGuestSocket, ORIGIN, type CreatedGuest, type TestApp } from '../../server/test-support'
@@ -118,6 +119,28 @@ describe('a host-verified guest on Genesys', () => {
     await socket.next('ack')
     const sent = sim.requests.find((r) => r.action === 'onMessage')?.frame as { message: { channel?: { metadata?: { customAttributes?: Record<string, string> } } } } | undefined
     expect(sent?.message.channel?.metadata?.customAttributes).toMatchObject({ name: 'Ada Lovelace', email: 'ada@shop.example', plan: 'gold' })
+    socket.close()
+  })
+})
+
+describe('signed in elsewhere', () => {
+  it('after the vendor\'s ConnectionClosedEvent "signedIn" the BFF does not reconnect blindly, and comes back authenticated when the guest writes', async () => {
+    const sim = await startSimulator({ identityProvider: idp })
+    const app = await startGenesysApp(sim)
+    const { guest } = await signedInGuest(sim, app, 'user-3')
+    const socket = await openGuestSocket(app, guest)
+    await socket.next('ready')
+    socket.send({ type: 'send', clientMessageId: 'a', text: 'one' })
+    await socket.next('ack')
+    const token = sim.only().token
+    const opened = sim.connectionsOpened
+    sim.pushFrame(token, JSON.parse(readFileSync(new URL('fixtures/wm-connection-closed-event-signed-in.json', import.meta.url), 'utf8')) as object)
+    await until(() => sim.openConnections(token) === 0, 5000, 'the BFF to close its connection')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(sim.connectionsOpened).toBe(opened)
+    socket.send({ type: 'send', clientMessageId: 'b', text: 'two' })
+    await socket.next('ack', (f) => f.clientMessageId === 'b')
+    expect(sim.requests.filter((r) => r.action === 'configureAuthenticatedSession')).toHaveLength(2)
     socket.close()
   })
 })
