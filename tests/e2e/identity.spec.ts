@@ -123,6 +123,41 @@ test.describe('HS256', () => {
   })
 })
 
+test.describe('HS256, a returning customer', () => {
+  let bff: BffProcess
+  test.beforeAll(async () => {
+    bff = await startBff(HS_PORT + 2, {
+      PARLEY_TOKEN_SECRET: 'identity-e2e-secret-at-least-32-bytes-long',
+      PARLEY_DESK_TOKEN: E2E_DESK_TOKEN,
+      PARLEY_IDENTITY_SECRET: SECRET,
+    })
+  })
+  test.afterAll(async () => {
+    bff.signal('SIGTERM')
+    await bff.exited
+  })
+
+  test('after the agent ended the first conversation, the desk lists it as an earlier one of the same person and opens it', async ({ browser }) => {
+    const run = Date.now()
+    const guestContext = await browser.newContext()
+    const page = await shopPage(guestContext, bff.url, await new SignJWT({ name: 'Returning Rita' }).setProtectedHeader({ alg: 'HS256' }).setSubject(`rita-${run}`).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET)))
+    await page.getByRole('button', { name: 'Open chat' }).click()
+    await say(page, `First visit ${run}`)
+    const deskContext = await browser.newContext()
+    const desk = await deskContext.newPage()
+    await desk.goto(`${bff.url}/desk#token=${E2E_DESK_TOKEN}`)
+    await desk.getByRole('button').filter({ hasText: `First visit ${run}` }).click()
+    await desk.getByRole('button', { name: 'End conversation' }).click()
+    await page.getByRole('button', { name: 'Start a new chat' }).click()
+    await say(page, `Second visit ${run}`)
+    await desk.getByRole('button').filter({ hasText: `Second visit ${run}` }).click()
+    const about = desk.getByRole('region', { name: 'About the guest' })
+    await about.getByRole('button', { name: 'Conversation 1' }).click()
+    await expect(desk.getByRole('log', { name: 'Transcript' })).toContainText(`First visit ${run}`)
+    await Promise.all([guestContext.close(), deskContext.close()])
+  })
+})
+
 test.describe('ES256 through the shop\'s JWKS', () => {
   let bff: BffProcess
   let jwks: Server
