@@ -44,6 +44,7 @@ export class ParleyElement extends HTMLElement {
     launcher?.addEventListener('click', () => void this.open())
     root.append(container)
     this.container = container
+    placeInView(container.firstElementChild, side)
     this.emit('ready', undefined)
     if (this.options.startOpen) void this.open()
     else if (hasLiveSession(this.options.persist)) idle(() => void this.ensurePanel())
@@ -113,6 +114,35 @@ export class ParleyElement extends HTMLElement {
     )
     return this.panel
   }
+}
+
+/**
+ * The corner in what the visitor sees (ParleyChat.vue does the same once the panel is loaded): on a phone
+ * showing a page wider than its screen, the layout viewport's corner is off-screen. How far the layout
+ * viewport reaches is read from the button's box plus the offset last applied.
+ */
+function placeInView(el: Element | null, side: 'left' | 'right'): void {
+  const view = window.visualViewport
+  if (!view || !(el instanceof HTMLElement)) return
+  let offset = { side: 20, bottom: 20 }
+  const place = (): void => {
+    // the Vue launcher has taken over (it places itself the same way)
+    if (!el.isConnected) {
+      view.removeEventListener('resize', place)
+      view.removeEventListener('scroll', place)
+      return
+    }
+    const box = el.getBoundingClientRect()
+    offset = {
+      side: 20 + (side === 'left' ? view.offsetLeft : box.right + offset.side - view.offsetLeft - view.width),
+      bottom: 20 + box.bottom + offset.bottom - view.offsetTop - view.height,
+    }
+    el.style[side] = `${offset.side}px`
+    el.style.bottom = `${offset.bottom}px`
+  }
+  requestAnimationFrame(place)
+  view.addEventListener('resize', place)
+  view.addEventListener('scroll', place)
 }
 
 function hasLiveSession(persist: EmbedOptions['persist']): boolean {

@@ -31,7 +31,6 @@ export const en = {
   choose: 'Choose…',
   sending: 'Sending…',
 
-  ended: 'This conversation has ended.',
   rateQuestion: 'How was this conversation?',
   rate5: 'Excellent',
   rate4: 'Good',

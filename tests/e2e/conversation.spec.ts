@@ -107,7 +107,10 @@ test('ended: rating reaches the desk, then a new chat; End conversation wipes th
 
   await expect(guest.getByRole('log', { name: 'Messages' })).toContainText('The conversation has ended')
   await expect(guest.getByRole('textbox', { name: 'Message' })).toHaveCount(0)
-  await guest.getByRole('combobox', { name: 'How was this conversation?' }).selectOption('4')
+  // five stars inline; the comment is asked only after a choice; "has ended" is said once, in the list
+  await expect(guest.getByText(/conversation has ended/)).toHaveCount(1)
+  await expect(guest.getByRole('textbox', { name: 'Comment (optional)' })).toHaveCount(0)
+  await guest.getByRole('group', { name: 'How was this conversation?' }).getByRole('radio', { name: 'Good, 4 / 5' }).check()
   await guest.getByRole('textbox', { name: 'Comment (optional)' }).fill('Fast <b>and</b> kind')
   await guest.getByRole('button', { name: 'Send rating' }).click()
   await expect(guest.getByRole('status').filter({ hasText: 'Thanks for your feedback!' })).toBeVisible()

@@ -294,9 +294,9 @@ test('data attributes: a pre-chat form from data-pre-chat, the unread count in t
   await desk.getByRole('button').filter({ hasText: 'Embed guest' }).click()
   await expect(desk.getByRole('region', { name: 'About the guest' })).toContainText('B-2002')
   await desk.getByRole('button', { name: 'End conversation' }).click()
-  await expect(page.getByText('This conversation has ended.')).toBeVisible()
+  await expect(page.getByText('The conversation has ended', { exact: true })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start a new chat' })).toBeVisible()
-  await expect(page.getByRole('combobox')).toHaveCount(0)
+  await expect(page.getByRole('radio')).toHaveCount(0)
 
   // cleared from this device: the next conversation asks for the details again
   await page.evaluate(() => window.Parley?.endChat())

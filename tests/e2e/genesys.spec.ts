@@ -70,7 +70,7 @@ test('a guest chats with a Genesys agent through the BFF', async ({ page }) => {
   sim.presence(token, 'Disconnect', true)
   await expect(log).toContainText('The conversation has ended')
   // the rating is the BFF's own, and works with Genesys too
-  await page.getByRole('combobox', { name: 'How was this conversation?' }).selectOption('5')
+  await page.getByRole('radio', { name: 'Excellent, 5 / 5' }).check()
   await page.getByRole('button', { name: 'Send rating' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Thanks for your feedback!' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start a new chat' })).toBeVisible()

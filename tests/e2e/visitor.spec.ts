@@ -89,6 +89,27 @@ test.describe('a phone on a page wider than the screen', () => {
     }
   })
 
+  test('the script tag: its launcher before the panel loads, and the panel after, are on screen', async ({ page }) => {
+    await page.addInitScript(() => {
+      const sheet = new CSSStyleSheet()
+      sheet.replaceSync('body { min-width: 650px }')
+      document.adoptedStyleSheets = [sheet]
+    })
+    await page.goto('/embed-demo.html')
+    await expect.poll(() => page.evaluate(() => window.innerWidth)).toBeGreaterThan(600)
+    const launcher = page.getByRole('button', { name: /^Open chat/ })
+    await expect.poll(async () => {
+      const b = await launcher.boundingBox()
+      return Boolean(b && b.x >= 0 && b.x + b.width <= 390 && b.y + b.height <= 844)
+    }).toBe(true)
+    await launcher.click()
+    const dialog = page.getByRole('dialog')
+    await expect(dialog).toBeVisible()
+    expect(await dialog.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 })
+    const send = await page.getByRole('button', { name: 'Send', exact: true }).boundingBox()
+    expect(send && send.x + send.width <= 390).toBe(true)
+  })
+
   test('the demo page itself fits a phone', async ({ page }) => {
     await page.goto('/')
     await expect(page.getByRole('button', { name: /^Open chat/ })).toBeVisible()

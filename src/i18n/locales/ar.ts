@@ -35,7 +35,6 @@ export default {
   choose: 'اختر…',
   sending: 'جارٍ الإرسال…',
 
-  ended: 'انتهت هذه المحادثة.',
   rateQuestion: 'كيف كانت هذه المحادثة؟',
   rate5: 'ممتازة',
   rate4: 'جيدة',

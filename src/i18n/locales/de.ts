@@ -28,7 +28,6 @@ export default {
   choose: 'Bitte wählen…',
   sending: 'Wird gesendet…',
 
-  ended: 'Dieses Gespräch ist beendet.',
   rateQuestion: 'Wie war dieses Gespräch?',
   rate5: 'Ausgezeichnet',
   rate4: 'Gut',

@@ -28,7 +28,6 @@ export default {
   choose: 'Elige…',
   sending: 'Enviando…',
 
-  ended: 'Esta conversación ha terminado.',
   rateQuestion: '¿Qué tal ha sido esta conversación?',
   rate5: 'Excelente',
   rate4: 'Buena',

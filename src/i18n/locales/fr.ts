@@ -28,7 +28,6 @@ export default {
   choose: 'Choisir…',
   sending: 'Envoi…',
 
-  ended: 'Cette conversation est terminée.',
   rateQuestion: 'Comment s’est passée cette conversation ?',
   rate5: 'Excellente',
   rate4: 'Bonne',

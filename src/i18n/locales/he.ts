@@ -29,7 +29,6 @@ export default {
   choose: 'בחירה…',
   sending: 'שולח…',
 
-  ended: 'השיחה הזו הסתיימה.',
   rateQuestion: 'איך הייתה השיחה?',
   rate5: 'מצוינת',
   rate4: 'טובה',

@@ -29,7 +29,6 @@ export default {
   choose: '選択してください…',
   sending: '送信中…',
 
-  ended: 'この会話は終了しました。',
   rateQuestion: 'この会話はいかがでしたか？',
   rate5: 'とても良い',
   rate4: '良い',

@@ -28,7 +28,6 @@ export default {
   choose: 'Escolha…',
   sending: 'Enviando…',
 
-  ended: 'Esta conversa foi encerrada.',
   rateQuestion: 'Como foi esta conversa?',
   rate5: 'Excelente',
   rate4: 'Boa',
