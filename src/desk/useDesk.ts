@@ -14,6 +14,7 @@ import {
   type Card,
   type ConversationSummary,
   type DeskColleague,
+  type MessageFrame,
   readAttachmentId,
   readProblemDetail,
   type DeskClientFrame,
@@ -71,6 +72,9 @@ export function useDesk(token: () => string | undefined) {
   const by = shallowRef<Readonly<Record<string, AgentRef>>>({})
   /** The team, with who is signed in now. */
   const colleagues = shallowRef<DeskColleague[]>([])
+  /** Told of every new guest message, in any conversation (the alerts). */
+  const guestMessageListeners = new Set<(conversationId: string, message: MessageFrame) => void>()
+  const onGuestMessage = (listener: (conversationId: string, message: MessageFrame) => void): void => void guestMessageListeners.add(listener)
   let ws: WebSocket | undefined
   let attempt = 0
   let retry: ReturnType<typeof setTimeout> | undefined
@@ -137,7 +141,10 @@ export function useDesk(token: () => string | undefined) {
           by.value = frame.by ?? {}
           return
         case 'entry':
-          if (frame.entry.type === 'message' && frame.entry.role === 'guest') setGuestTyping(frame.conversationId, false)
+          if (frame.entry.type === 'message' && frame.entry.role === 'guest') {
+            setGuestTyping(frame.conversationId, false)
+            for (const l of guestMessageListeners) l(frame.conversationId, frame.entry)
+          }
           if (frame.conversationId !== selectedId.value) return
           if (frame.by) by.value = { ...by.value, [frame.entry.id]: frame.by }
           if (!transcript.value.some((e) => e.seq === frame.entry.seq)) transcript.value = [...transcript.value, frame.entry]
@@ -250,6 +257,6 @@ export function useDesk(token: () => string | undefined) {
 
   return {
     status, me, by, colleagues, signOut, conversations, selected, selectedId, transcript, guestTyping, notice, unreadTotal,
-    start, open, close, reply, richReply, upload, setTyping, end, leave, take, transfer,
+    start, open, close, reply, richReply, upload, setTyping, end, leave, take, transfer, onGuestMessage,
   }
 }
