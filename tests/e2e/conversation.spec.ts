@@ -53,6 +53,10 @@ test('typing both ways, message states up to read, Seen at the desk, agent left'
   await guest.getByRole('textbox', { name: 'Message' }).press('Enter')
   await expect(agent.getByRole('log', { name: 'Transcript' })).toContainText('Is it insured')
   await expect(agent.getByRole('status').filter({ hasText: 'is typing…' })).toHaveCount(0)
+  // Delivered and Read only under the guest's latest message
+  await expect(guest.locator('.parley-mine').filter({ hasText: 'Is it insured' })).toContainText(/Delivered|Read/)
+  await expect(mine).not.toContainText('Read')
+  await expect(mine).toHaveAttribute('data-status', 'read')
   // the agent types: the widget names them in a status line
   await agent.getByRole('textbox', { name: 'Reply' }).pressSequentially('On')
   await expect(guest.getByRole('status').filter({ hasText: 'Ada is typing…' })).toBeVisible()
