@@ -9,7 +9,7 @@
  * desk's list) need no explicit pipeline, and Redis, whose time per message is mostly system calls, spent
  * 20-30 % less CPU per message (docs/benchmarks.md).
  */
-import { Cluster, Redis, type RedisOptions } from 'ioredis'
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import { StoreUnavailableError } from '../stores/types'
 
 
@@ -78,8 +78,9 @@ function connections(options: LinkOptions): { cmd: RedisCommands; sub: RedisComm
   const subOptions: RedisOptions = { ...base, commandTimeout: undefined, autoResubscribe: false }
   if (options.clusterNodes?.length) {
     const seeds = options.clusterNodes.map(seed)
-    const cluster = (redisOptions: RedisOptions, name: string): Cluster =>
+    const cluster = (redisOptions: RedisOptions, name: string, extra: ClusterOptions = {}): Cluster =>
       new Cluster(seeds, {
+        ...extra,
         lazyConnect: true,
         enableOfflineQueue: false,
         enableAutoPipelining: true,
@@ -90,7 +91,10 @@ function connections(options: LinkOptions): { cmd: RedisCommands; sub: RedisComm
         slotsRefreshTimeout: 2000,
         redisOptions: { ...redisOptions, connectionName: name },
       })
-    return { cmd: cluster(base, `parley-cmd-${nodeId}`), sub: cluster(subOptions, `parley-sub-${nodeId}`), where: `the Redis Cluster at ${options.clusterNodes.join(',')}` }
+    // the subscriber's cluster map is refreshed every few seconds: a server that left shows as '-node',
+    // which is how a subscriber moved to another server (ioredis does that by itself) is noticed (below)
+    const sub = cluster(subOptions, `parley-sub-${nodeId}`, { slotsRefreshInterval: 3000 })
+    return { cmd: cluster(base, `parley-cmd-${nodeId}`), sub, where: `the Redis Cluster at ${options.clusterNodes.join(',')}` }
   }
   const url = options.url ?? ''
   const single: RedisOptions = { ...base, enableOfflineQueue: false, retryStrategy: backoff }
@@ -129,6 +133,23 @@ export async function connectRedis(options: LinkOptions): Promise<RedisLink> {
     // a failed attempt is retried on the next 'ready' (ioredis reconnects by itself)
     if (subscribedOnce) subscribe().catch(() => undefined)
   })
+  if (sub instanceof Cluster) {
+    // On a cluster ioredis moves a subscriber whose server died to another one and subscribes again by
+    // itself, without a 'ready': what was published in between is lost. A server that failed or left (or
+    // a command connection's error) makes the node read back what it may have missed, once a second at most.
+    let pending = false
+    const recheck = (): void => {
+      if (pending) return
+      pending = true
+      setTimeout(() => {
+        pending = false
+        if (subscribedOnce && cmd.status === 'ready') for (const l of resubscribed) l()
+      }, 1000).unref()
+    }
+    sub.on('-node', recheck)
+    sub.on('+node', recheck)
+    cmd.on('node error', recheck)
+  }
   // every notification starts with its node (scripts.ts, publish below): this node's own are dropped unread
   const own = `{"node":${JSON.stringify(nodeId)},`
   sub.on('message', (_channel: string, raw: string) => {

@@ -5,7 +5,7 @@
  * append that was acknowledged is there with the seq it was acknowledged with, once, with no gap.
  */
 import { Redis } from 'ioredis'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { TranscriptEntry } from '../../src/protocol'
 import { connectRedis, type RedisLink } from '../../server/redis/link'
 import { createRedisStore } from '../../server/redis/store'
@@ -20,8 +20,8 @@ const stores: ConversationStore[] = []
 afterEach(async () => {
   for (const s of stores.splice(0)) await s.close()
   for (const l of links.splice(0)) await l.close()
+  await cluster?.close()
 })
-afterAll(async () => cluster?.close())
 
 async function node(prefix: string, nodeId: string): Promise<ConversationStore> {
   const link = await connectRedis({ clusterNodes: cluster?.seeds ?? [], prefix, nodeId, commandTimeoutMs: 1000 })
@@ -52,7 +52,8 @@ async function masterOf(key: string): Promise<number | undefined> {
 const available = redisAvailable(true)
 
 describe.skipIf(!available)('Redis Cluster failover', () => {
-  beforeAll(async () => {
+  // each test kills a server, so each gets a cluster of its own
+  beforeEach(async () => {
     cluster = await startRedisCluster({ replicas: 1 })
   }, 30_000)
 
@@ -111,5 +112,49 @@ describe.skipIf(!available)('Redis Cluster failover', () => {
     // node B was told of every entry, in order, the failover notwithstanding
     await until(() => seenOnB.length === stored.length, 10_000)
     expect(seenOnB.map((e) => e.seq)).toEqual(stored.map((e) => e.seq))
+  }, 60_000)
+
+  it('a node whose subscriber\'s server died still learns of what was appended meanwhile', async () => {
+    const prefix = testPrefix()
+    const a = await node(prefix, 'sa')
+    const b = await node(prefix, 'sb')
+    const seenOnB: string[] = []
+    b.subscribe((e) => e.type === 'entry' && e.entry.type === 'message' && seenOnB.push(e.entry.text))
+    // the server B listens on, found by its subscriber connection's name
+    const live = (await cluster?.masters()) ?? []
+    const listening = await Promise.all(
+      (cluster?.ports ?? []).map(async (port) => {
+        const admin = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null })
+        admin.on('error', () => undefined)
+        try {
+          return String(await admin.client('LIST')).includes('subscriber):parley-sub-sb ') ? port : undefined
+        } catch {
+          return undefined
+        } finally {
+          admin.disconnect()
+        }
+      }),
+    )
+    const victim = listening.find((p) => p !== undefined)
+    if (victim === undefined) throw new Error("B's subscriber was not found")
+    // a conversation whose slot another server serves, so appending to it goes on while the victim dies
+    let id = ''
+    for (let i = 0; !id && i < 100; i++) {
+      const owner = await masterOf(`${prefix}c:{c-sub-${i}}`)
+      if (owner !== undefined && owner !== victim && live.includes(owner)) id = `c-sub-${i}`
+    }
+    await a.createGuest({ guestId: `g-${id}`, conversationId: id, attributes: {}, createdAt: at, revoked: false }, {
+      id, guestId: `g-${id}`, guestName: 'Ana', epoch: 'ep1', status: 'open', lastSeq: 0, deskReadSeq: 0, deliveredSeq: 0,
+      humanJoined: false, upstreamOpened: false, createdAt: at, updatedAt: at,
+    })
+    await b.getConversation(id)
+    await a.append(id, { type: 'message', id: 'm-first', role: 'guest', text: 'first', sentAt: at })
+    await until(() => seenOnB.length === 1)
+    await cluster?.kill(victim)
+    // appended while B's subscriber moves to another server: its notification goes nowhere, and nothing
+    // comes after it that would reveal the gap
+    await a.append(id, { type: 'message', id: 'm-second', role: 'guest', text: 'second', sentAt: at })
+    await until(() => seenOnB.length === 2, 20_000, 'B to hear of the second message')
+    expect(seenOnB).toEqual(['first', 'second'])
   }, 60_000)
 })
