@@ -4,8 +4,9 @@
  * sound (only after the guest has interacted with the page, as browsers require, and never when muted),
  * and a desktop notification while the tab is hidden, if the guest asked for them.
  */
-import { tryOnScopeDispose, useLocalStorage, useTitle } from '@vueuse/core'
-import { shallowRef, type Ref } from 'vue'
+import { tryOnScopeDispose } from '@vueuse/core'
+import { shallowRef, watch, watchEffect, type Ref } from 'vue'
+import { safeRead, safeWrite } from '../client/storage'
 import { useI18n, type I18n } from '../i18n'
 import { authorName } from '../protocol/display-text'
 import type { MessageFrame } from '../protocol'
@@ -31,18 +32,36 @@ export interface UseAttentionReturn {
   alert(message: MessageFrame, panelOpen: boolean): void
 }
 
+/**
+ * A choice kept in localStorage, so it outlives the conversation. Plain reads and writes: VueUse's
+ * useLocalStorage and useTitle live in one module with everything the panel takes from VueUse, so using them
+ * here put about 1 kB into the panel even though this file loads later.
+ */
+function storedFlag(key: string): Ref<boolean> {
+  let store: Storage | undefined
+  try {
+    store = localStorage
+  } catch {
+    // storage disabled by the browser: the choice lasts as long as the page
+  }
+  const flag = shallowRef(safeRead(store, key) === true)
+  watch(flag, (on) => safeWrite(store, key, on))
+  return flag
+}
+
 /** `i18n` words the notification; by default in the nearest `<ParleyChat>`'s language (English outside one). */
 export function useAttention(options: AttentionOptions, unread: Ref<number>, onNotificationClick: () => void, { t }: I18n = useI18n()): UseAttentionReturn {
   const doc = typeof document === 'undefined' ? undefined : document
-  const muted = useLocalStorage('parley:muted', false)
+  const muted = storedFlag('parley:muted')
   const canNotify = Boolean(options.notifications) && typeof Notification !== 'undefined'
-  const optedIn = useLocalStorage('parley:notify', false)
+  const optedIn = storedFlag('parley:notify')
   const notifying = shallowRef(canNotify && Notification.permission === 'granted' && optedIn.value)
 
   if (options.title && doc) {
     const base = doc.title
-    // VueUse puts the page's own title back when the widget goes away
-    useTitle(() => (unread.value > 0 ? `(${unread.value > 99 ? '99+' : unread.value}) ${base}` : base))
+    watchEffect(() => (doc.title = unread.value > 0 ? `(${unread.value > 99 ? '99+' : unread.value}) ${base}` : base))
+    // the page's own title comes back when the widget goes away
+    tryOnScopeDispose(() => (doc.title = base))
   }
 
   let audio: AudioContext | undefined

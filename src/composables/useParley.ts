@@ -3,11 +3,11 @@
  * Everything a chat UI needs, headless: creates the chat client, binds it to the stores, and returns
  * reactive state plus actions. `<ParleyChat>` is one UI on top of it; a host app can build its own.
  */
-import { tryOnScopeDispose, useStorage } from '@vueuse/core'
+import { tryOnScopeDispose } from '@vueuse/core'
 import { storeToRefs } from 'pinia'
 import { computed, inject, shallowRef, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
 import { createBffClient, createSharedChatClient, storageKeys, type ChatClient, type IdentitySource, type StorageLike } from '../client'
-import { memoryStorage, safeWrite } from '../client/storage'
+import { safeRead, safeWrite } from '../client/storage'
 import { PARLEY_OPTIONS, type ParleyOptions } from '../context'
 import type { Availability, CreateGuestSessionBody, Draft, OfflineMessageBody } from '../protocol'
 import { useChatStore, type ChatItem, type ConnectionView, type TypingView } from '../stores/chat'
@@ -112,13 +112,16 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
   if (options.immediate || storage?.getItem(keys.session)) start()
   const needsProfile = computed(() => Boolean(options.requireProfile) && !profileGiven.value && !isActive.value && !started)
 
-  // what the guest has seen survives a reload, so old replies do not count as unread again
-  // (`persist: 'none'` keeps it in memory: VueUse would fall back to localStorage)
-  const seen = useStorage(`${keys.session}:seen`, { conversationId: '', seq: 0 }, storage ?? memoryStorage())
+  // what the guest has seen survives a reload, so old replies do not count as unread again (`persist:
+  // 'none'` keeps it in the store only); plain reads and writes, as VueUse's useStorage weighed about 1 kB
+  const seenKey = `${keys.session}:seen`
+  const forgetSeen = (): void => safeWrite(storage, seenKey, undefined)
   watch(
     () => chat.conversationId,
     (id) => {
-      if (id && seen.value.conversationId === id && Number.isSafeInteger(seen.value.seq)) chat.restoreSeen(seen.value.seq)
+      const seen = safeRead(storage, seenKey)
+      if (id && typeof seen === 'object' && seen !== null && 'conversationId' in seen && 'seq' in seen && seen.conversationId === id && typeof seen.seq === 'number' && Number.isSafeInteger(seen.seq))
+        chat.restoreSeen(seen.seq)
     },
     { immediate: true },
   )
@@ -126,7 +129,7 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
     () => chat.seenSeq,
     (seq) => {
       if (!chat.conversationId) return
-      seen.value = { conversationId: chat.conversationId, seq }
+      safeWrite(storage, seenKey, { conversationId: chat.conversationId, seq })
       // the agent sees "Seen" once the guest has looked at the open panel
       const lastTheirs = chat.entries.findLast((e) => e.seq <= seq && e.type === 'message' && e.role !== 'guest')
       if (lastTheirs && chat.isOpen) client.markRead(lastTheirs.seq)
@@ -204,13 +207,13 @@ export function useParley(options: UseParleyOptions = {}): UseParleyReturn {
       started = false
       // the next conversation asks for the pre-chat details again
       profileGiven.value = false
-      // "clear this device": the read mark goes with the conversation (VueUse removes the key on null)
-      seen.value = null
+      // "clear this device": the read mark goes with the conversation
+      forgetSeen()
     },
     identify: (token) => client.identify(token),
     async logout() {
       chat.reset()
-      seen.value = null
+      forgetSeen()
       profileGiven.value = false
       await client.logout()
     },
