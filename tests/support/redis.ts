@@ -157,19 +157,22 @@ async function clusterInfo(port: number): Promise<Record<string, string>> {
 
 /**
  * `masters` masters with `replicas` replicas each, made with `redis-cli --cluster create`; resolves once
- * every server reports the cluster ok (and every replica in sync). A 1 s node timeout makes failovers quick.
+ * every server reports the cluster ok (and every replica in sync). With replicas, a 1 s node timeout makes
+ * failovers quick; without, 5 s, so a loaded test machine's pause does not mark a master failed (which,
+ * with no replica to promote, would take the cluster down).
  */
 export async function startRedisCluster(options: { masters?: number; replicas?: 0 | 1 } = {}): Promise<TestRedisCluster> {
   const bin = redisServer()
   if (!bin) throw new Error('redis-server is not on PATH')
   const total = (options.masters ?? 3) * (1 + (options.replicas ?? 0))
+  const nodeTimeout = options.replicas ? '1000' : '5000'
   const dir = mkdtempSync(join(tmpdir(), 'parley-cluster-'))
   const ports: number[] = []
   for (let i = 0; i < total; i++) ports.push(await clusterPort())
   const children = new Map<number, { child: ChildProcess; exited: Promise<void> }>()
   for (const port of ports) {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
-      '--cluster-node-timeout', '1000', '--appendonly', 'yes', '--appendfilename', `appendonly-${port}.aof`, '--appenddirname', `aof-${port}`,
+      '--cluster-node-timeout', nodeTimeout, '--appendonly', 'yes', '--appendfilename', `appendonly-${port}.aof`, '--appenddirname', `aof-${port}`,
       '--appendfsync', 'everysec', '--save', '', '--logfile', join(dir, `redis-${port}.log`)]
     const child = spawn(bin, args, { stdio: 'ignore' })
     children.set(port, { child, exited: new Promise((resolve) => child.once('exit', () => resolve())) })
