@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * @module i18n
  * The widget's strings. Our own ~60 lines instead of vue-i18n: that library weighs more than this whole
@@ -16,7 +17,18 @@ export type Messages = { readonly [K in keyof typeof en]: (typeof en)[K] extends
 export type MessageKey = keyof Messages
 type Params = Readonly<Record<string, string | number>>
 
-const LOADERS: Readonly<Record<Exclude<Locale, 'en'>, () => Promise<{ default: Messages }>>> = {
+/**
+ * English is built into the Vue library (an app's first render needs no extra request). The script tag
+ * loads it as a chunk like the seven others, so a visitor fetches only their own language and the panel
+ * does not carry English for everyone else; the build drops `en` from the panel through this constant.
+ */
+// (`import.meta.env` is Vite's: absent where Node runs this file directly, as Playwright's specs do)
+const SCRIPT_TAG = import.meta.env?.MODE === 'embed'
+const builtIn: Messages | undefined = SCRIPT_TAG ? undefined : en
+
+const LOADERS: Readonly<Record<Locale, () => Promise<{ default: Messages }>>> = {
+  // never called where English is built in (it is in `loaded` from the start)
+  en: SCRIPT_TAG ? () => import('./locales/en') : async () => ({ default: en }),
   de: () => import('./locales/de'),
   fr: () => import('./locales/fr'),
   es: () => import('./locales/es'),
@@ -26,16 +38,16 @@ const LOADERS: Readonly<Record<Exclude<Locale, 'en'>, () => Promise<{ default: M
   he: () => import('./locales/he'),
 }
 
-const loaded = new Map<Locale, Messages>([['en', en]])
+const loaded = new Map<Locale, Messages>(builtIn ? [['en', builtIn]] : [])
 
-/** The catalogue of `locale`: English is built in, the others are a chunk each (a visitor loads one). */
+/** The catalogue of `locale`: a chunk each (a visitor loads one), English built in outside the script tag. */
 export async function loadMessages(locale: Locale): Promise<Messages> {
   let messages = loaded.get(locale)
-  if (!messages && locale !== 'en') {
+  if (!messages) {
     messages = (await LOADERS[locale]()).default
     loaded.set(locale, messages)
   }
-  return messages ?? en
+  return messages
 }
 
 /** A catalogue already here, so the widget can show it in the same tick. */
@@ -48,7 +60,7 @@ export interface Translator {
   t(key: MessageKey, params?: Params): string
 }
 
-export function createTranslator(locale: Locale, messages: Messages, overrides: Partial<Messages> = {}): Translator {
+export function createTranslator(locale: Locale, messages: Partial<Messages>, overrides: Partial<Messages> = {}): Translator {
   const plural = new Intl.PluralRules(locale)
   // numbers in the locale's digits and separators (Arabic-Indic in ar, 1.234 in de)
   const number = new Intl.NumberFormat(locale)
@@ -56,7 +68,7 @@ export function createTranslator(locale: Locale, messages: Messages, overrides: 
     locale,
     dir: directionOf(locale),
     t(key, params = {}) {
-      const entry = overrides[key] ?? messages[key]
+      const entry = overrides[key] ?? messages[key] ?? key
       const text = typeof entry === 'string' ? entry : (entry[plural.select(Number(params.n ?? 0))] ?? entry.other)
       return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
         const value = params[name]
@@ -66,7 +78,8 @@ export function createTranslator(locale: Locale, messages: Messages, overrides: 
   }
 }
 
-const ENGLISH = createTranslator('en', en)
+/** Outside a `<ParleyChat>` (never in the script tag, where everything is inside one): English, else the keys. */
+const ENGLISH = createTranslator('en', builtIn ?? {})
 /** Provided by `<ParleyChat>` to everything inside it, as a getter so a change of language re-renders. */
 export const I18N: InjectionKey<() => Translator | undefined> = Symbol('ParleyI18n')
 
