@@ -48,7 +48,7 @@ describe('dist', () => {
   })
 
   it('the optional parts are chunks of their own, in the library and the script tag', () => {
-    const parts = ['FieldsForm', 'ImageViewer', 'MessageExtras', 'RichText', 'UploadChips']
+    const parts = ['ChatEnded', 'FieldsForm', 'ImageViewer', 'MessageExtras', 'OptionsMenu', 'RichText', 'UploadChips']
     const names = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('part-')).map((f) => f.slice('part-'.length, -'-12345678.js'.length)).sort()
     expect(names('dist/lib')).toEqual(parts)
     // the script tag also loads the opt-in attention features and the uploads when first needed (the
@@ -62,7 +62,7 @@ describe('dist', () => {
   it('the script tag is parley.js plus the panel, one chunk per language and per optional part, no CSS, no process.env, and the launcher is a classic script', () => {
     const files = readdirSync('dist/embed').sort()
     expect(files.filter((f) => !f.startsWith('locale-') && !f.startsWith('part-'))).toEqual(['parley-panel.js', 'parley.js'])
-    expect(files.filter((f) => f.startsWith('locale-')).map((f) => f.slice('locale-'.length, -'-12345678.js'.length))).toEqual(['ar', 'de', 'es', 'fr', 'he', 'ja', 'pt-BR'])
+    expect(files.filter((f) => f.startsWith('locale-')).map((f) => f.slice('locale-'.length, -'-12345678.js'.length))).toEqual(['ar', 'de', 'en', 'es', 'fr', 'he', 'ja', 'pt-BR'])
     const launcher = readFileSync('dist/embed/parley.js', 'utf8')
     for (const f of files) expect(readFileSync(`dist/embed/${f}`, 'utf8')).not.toContain('process.env')
     // no module syntax: it must run from a plain <script src>
