@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatItem } from '../stores/chat'
-import { dayLabel, listRows } from './list-rows'
+import { dayLabel, listRows, timedKeys } from './list-rows'
 
 const msg = (seq: number, sentAt: string, role: 'guest' | 'agent' = 'agent'): ChatItem => ({ kind: 'message', key: `s${seq}`, role, text: `m${seq}`, sentAt, seq })
 
@@ -32,5 +32,19 @@ describe('listRows', () => {
   it("names older days in full, in the reader's locale", () => {
     expect(dayLabel(new Date(2025, 11, 31, 12), now, 'en-GB')).toMatch(/^Wednesday,? 31 December 2025$/)
     expect(dayLabel(new Date(2026, 10, 17, 12), now, 'de-DE')).toBe('Dienstag, 17. November 2026')
+  })
+})
+
+describe('timedKeys', () => {
+  const by = (key: string, role: 'guest' | 'agent', sentAt: string): ChatItem => ({ kind: 'message', key, role, text: key, sentAt })
+  it('one time per run of messages within a minute', () => {
+    const items = [
+      by('a', 'guest', '2026-12-06T10:00:05Z'),
+      by('b', 'guest', '2026-12-06T10:00:40Z'),
+      by('c', 'agent', '2026-12-06T10:00:50Z'),
+      by('d', 'agent', '2026-12-06T10:01:02Z'),
+      by('e', 'agent', '2026-12-06T10:01:30Z'),
+    ]
+    expect([...timedKeys(items)]).toEqual(['c', 'e'])
   })
 })

@@ -43,3 +43,19 @@ export function listRows(items: readonly ChatItem[], options: { newAfterSeq?: nu
   }
   return rows
 }
+
+const minuteOf = (item: ChatItem): number => Math.floor(new Date(timeOf(item)).getTime() / 60_000)
+
+/**
+ * The messages that close a run within one minute (whoever wrote them): the time shows under those only, so
+ * a quick exchange carries one time, not one per bubble.
+ */
+export function timedKeys(items: readonly ChatItem[]): Set<string> {
+  const keys = new Set<string>()
+  items.forEach((item, i) => {
+    const next = items[i + 1]
+    if (item.kind !== 'message') return
+    if (next?.kind !== 'message' || minuteOf(next) !== minuteOf(item)) keys.add(item.key)
+  })
+  return keys
+}

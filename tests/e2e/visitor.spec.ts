@@ -260,3 +260,26 @@ test('the composer grows up to about six lines, then scrolls; a counter shows ne
   await box.fill('x'.repeat(4001))
   await expect(page.getByRole('alert')).toContainText('4,001 / 4,000')
 })
+
+test('times: one under each run of messages within a minute, the exact time on hover and on a tap', async ({ page }) => {
+  const minute = (): number => Math.floor(Date.now() / 60_000)
+  const start = minute()
+  await openWidget(page)
+  const log = page.getByRole('log', { name: 'Messages' })
+  for (const text of ['First of two', 'Second of two']) {
+    await say(page, text)
+    await expect(log).toContainText(`You said: "${text}"`)
+  }
+  // greeting, two questions and two answers: one time under the last, or two across a minute boundary
+  const times = log.locator('time')
+  await expect.poll(() => times.count()).toBeLessThanOrEqual(minute() === start ? 1 : 2)
+  const time = log.locator('.parley-row').last().locator('time')
+  await expect(time).toHaveCount(1)
+  const exact = await time.getAttribute('title')
+  expect(exact).toMatch(/\d{4}/)
+  const short = await time.textContent()
+  await time.click()
+  await expect(time).toHaveText(exact ?? '')
+  await time.click()
+  await expect(time).toHaveText(short ?? '')
+})
