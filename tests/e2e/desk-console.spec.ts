@@ -26,7 +26,7 @@ const OBSERVE = `
 declare global {
   interface Window {
     __beeps: number
-    __notes: { title: string; body?: string }[]
+    __notes: { title: string; body?: string; tag?: string }[]
     __setHidden(hidden: boolean): void
   }
 }
