@@ -23,8 +23,8 @@ test('earlier messages page in at the top; a reply while scrolled up offers Jump
   }
   await expect(log).toContainText(`You said: "Question ${COUNT} of ${run}?"`, { timeout: 30_000 })
 
+  // the panel was open: it comes back open after the reload
   await page.reload()
-  await page.getByRole('button', { name: /^Open chat/ }).click()
   await expect(log).toContainText(`Question ${COUNT} of ${run}?`)
   await expect(log).not.toContainText(`Question 01 of ${run}?`)
   await expect(page.getByRole('button', { name: 'Show earlier messages' })).toBeVisible()
@@ -49,7 +49,8 @@ test('earlier messages page in at the top; a reply while scrolled up offers Jump
   await desk.getByRole('button', { name: 'Send reply' }).click()
   await expect(log).toContainText('Still there?')
   expect(await log.evaluate((el) => el.scrollTop)).toBeLessThan(100)
-  const jump = page.getByRole('button', { name: 'Jump to latest' })
+  // the button counts the reply below
+  const jump = page.getByRole('button', { name: 'Jump to latest 1' })
   await jump.click()
   await expect(page.locator('.parley-theirs').filter({ hasText: 'Still there?' })).toBeInViewport()
   await expect(jump).toHaveCount(0)
