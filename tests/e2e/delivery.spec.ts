@@ -73,8 +73,8 @@ test('a reload mid-conversation shows the same transcript, without duplicates', 
   const log = page.getByRole('log', { name: 'Messages' })
   await expect(log).toContainText(`You said: "before reload ${run} two"`)
   const before = await log.innerText()
+  // the panel was open: it comes back open after the reload (issue 29)
   await page.reload()
-  await page.getByRole('button', { name: /^Open chat/ }).click()
   await expect(log).toContainText(`You said: "before reload ${run} two"`)
   expect(await log.innerText()).toBe(before)
   expect(await myMessages(page)).toEqual([`before reload ${run} one`, `before reload ${run} two`])
@@ -133,9 +133,10 @@ test('SIGTERM mid-conversation: the widget reconnects by itself and nothing is l
 
     bff.signal('SIGTERM')
     expect(await bff.exited).toBe(0)
-    // typed while the server is away: queued, then sent once it is back
+    // typed while the server is away: queued ("Waiting for connection" while the link is down), then sent once it is back
     await send(page, 'while it restarts')
-    await expect(page.locator('.parley-mine[data-status="sending"]')).toHaveCount(1)
+    await expect(page.locator('.parley-mine[data-status="waiting"]')).toHaveCount(1)
+    await expect(page.locator('.parley-mine[data-status="waiting"]')).toContainText('Waiting for connection')
     bff = await startBff(E2E_RESTART_PORT, env)
 
     await expect(log).toContainText('You said: "while it restarts"', { timeout: 40_000 })
