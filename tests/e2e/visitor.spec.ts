@@ -283,3 +283,16 @@ test('times: one under each run of messages within a minute, the exact time on h
   await time.click()
   await expect(time).toHaveText(short ?? '')
 })
+
+test('a reply while the panel is closed shows beside the launcher; a click on it opens the chat', async ({ page }) => {
+  await openWidget(page)
+  await say(page, 'Preview me')
+  // closed before the bot answers (it takes 400 ms)
+  await page.getByRole('button', { name: 'Close chat' }).click()
+  const preview = page.getByRole('button', { name: /Parley bot: .*Preview me/ })
+  await expect(preview).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Open chat, 1 unread message' })).toBeVisible()
+  await preview.click()
+  await expect(page.getByRole('log', { name: 'Messages' })).toContainText('You said: "Preview me"')
+  await expect(preview).toHaveCount(0)
+})
