@@ -68,7 +68,7 @@ test('alerts: a sound and the title count for a guest message, a notification wh
   await agent.evaluate(() => window.__setHidden(false))
 
   await agent.getByRole('checkbox', { name: 'Sound' }).uncheck()
-  await agent.getByRole('checkbox', { name: 'Unread count in the tab title' }).uncheck()
+  await agent.getByRole('checkbox', { name: 'Unread count on the tab' }).uncheck()
   const before = await agent.evaluate(() => window.__beeps)
   await say(guest, `Quiet ${run}`)
   await expect(agent.getByRole('button').filter({ hasText: `Quiet ${run}` })).toBeVisible()
