@@ -26,6 +26,7 @@ import type { FileVault } from '../files'
 import type { IdentityVerifier } from '../identity'
 import { bindGuest, openGuestOfSub, verifyIdentity } from '../identity-sessions'
 import { applyIdentity } from '../stores/records'
+import { guestDevice, guestLanguage } from '../upstreams/desk/guest-context'
 
 interface Deps {
   metrics?: Metrics
@@ -65,11 +66,12 @@ async function endedConversation(request: FastifyRequest, tokens: TokenService, 
 /**
  * A new guest and its (still empty) conversation. `offline`: a message left outside business hours.
  * `identity`: the host vouched for the guest; its name, e-mail and attributes win over the typed ones.
+ * `context`: the browser's language and a device summary, for the desk's guest panel.
  */
 export async function createGuest(
   store: ConversationStore,
   profile: CreateGuestSessionBody,
-  options: { offline?: boolean; identity?: VerifiedIdentity } = {},
+  options: { offline?: boolean; identity?: VerifiedIdentity; context?: Pick<GuestRecord, 'language' | 'device'> } = {},
 ): Promise<GuestRecord> {
   const guestId = newId('g')
   const conversationId = newId('c')
@@ -82,6 +84,8 @@ export async function createGuest(
     revoked: false,
     ...(profile.displayName ? { displayName: profile.displayName } : {}),
     ...(profile.email ? { email: profile.email } : {}),
+    ...(options.context?.language ? { language: options.context.language } : {}),
+    ...(options.context?.device ? { device: options.context.device } : {}),
   }
   const guest = options.identity ? applyIdentity(typed, options.identity) : typed
   const conversation: ConversationRecord = {
@@ -131,7 +135,9 @@ export async function guestSessionRoutes(app: FastifyInstance, deps: Deps): Prom
       if (genesysLogin && !signedIn) return sendProblem(reply, 401, 'invalid_identity', 'The contact centre did not accept the sign-in.')
       // the same person on another device continues their open conversation
       const open = !signedIn && identity ? await openGuestOfSub(store, identity.sub) : undefined
-      const guest = open && identity ? await bindGuest(store, open, identity) : await createGuest(store, body.value, identity ? { identity } : {})
+      // only the reduced forms are kept, never the raw headers
+      const context = { language: guestLanguage(request.headers['accept-language']), device: guestDevice(request.headers['user-agent']) }
+      const guest = open && identity ? await bindGuest(store, open, identity) : await createGuest(store, body.value, { context, ...(identity ? { identity } : {}) })
       // a new chat after an ended one (its guest token sent along): the upstream may go on with its session,
       // but never from one person to another
       if (signedIn) await store.updateConversation(guest.conversationId, { upstreamSession: signedIn })

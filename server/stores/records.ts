@@ -42,6 +42,10 @@ export function readGuest(x: unknown): GuestRecord | undefined {
   const email = readString(o, 'email', 320)
   if (displayName !== undefined) g.displayName = displayName
   if (email !== undefined) g.email = email
+  const language = readString(o, 'language', 35)
+  const device = readString(o, 'device', 100)
+  if (language) g.language = language
+  if (device) g.device = device
   const verified = readVerified(readField(o, 'verified'))
   if (verified) g.verified = verified
   return g

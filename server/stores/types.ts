@@ -34,6 +34,10 @@ export interface GuestRecord {
   revoked: boolean
   /** Set when the host site vouched for the guest; its name, e-mail and attributes win over typed ones. */
   verified?: VerifiedIdentity
+  /** The browser's first language (canonical BCP 47) when the guest was created. */
+  language?: string
+  /** A short summary of the browser and system ("Chrome 131 on Android"); never the raw User-Agent. */
+  device?: string
 }
 
 export interface ConversationRecord {

@@ -38,6 +38,9 @@ export interface ConversationSummary {
   /** What the guest gave (pre-chat form, `profile`, the offline form). */
   email?: string
   attributes?: Record<string, string>
+  /** The guest's browser language (BCP 47) and a short device summary ("Safari on iPhone"). */
+  language?: string
+  device?: string
   rating?: Rating
   /** The host site vouched for the guest (docs/identity.md): these come from its signed token, not from the guest. */
   verified?: VerifiedGuest
@@ -109,6 +112,10 @@ function parseSummary(raw: unknown): ConversationSummary | undefined {
   if (readBoolean(o, 'offline')) s.offline = true
   const email = readString(o, 'email', MAX_EMAIL)
   if (email) s.email = email
+  const language = readString(o, 'language', 35)
+  if (language) s.language = language
+  const device = readString(o, 'device', 100)
+  if (device) s.device = device
   const attrs = asObject(readField(o, 'attributes'))
   if (attrs) {
     const attributes: Record<string, string> = {}

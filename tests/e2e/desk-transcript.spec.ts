@@ -1,7 +1,7 @@
 /**
  * Issue 28 (the transcript) in Chromium: the sign-in page, bubbles that tell guest, bot and agent apart,
- * labels instead of ids, a day separator, and a transcript that follows new messages (images included)
- * with a "new messages" pill when the agent has scrolled up.
+ * labels instead of ids, a day separator, a transcript that follows new messages (images included) with a
+ * "new messages" pill when the agent has scrolled up, and the guest's language and device in the guest panel.
  */
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
@@ -115,4 +115,23 @@ test('the transcript follows new messages and images; scrolled up, a pill counts
   await agent.getByRole('button', { name: 'Send reply' }).click()
   await expect(transcript.locator('.desk-agent').filter({ hasText: `Answer ${run}` })).toBeInViewport()
   await close()
+})
+
+test("the guest panel names the guest's language and device, from the browser's own headers", async ({ browser }) => {
+  const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_6_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1'
+  const g = await browser.newContext({ userAgent: iphone, extraHTTPHeaders: { 'Accept-Language': 'de-CH,de;q=0.9' } })
+  const a = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const guest = await g.newPage()
+  const agent = await a.newPage()
+  await guest.goto('/')
+  await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
+  await guest.getByRole('button', { name: 'Open chat' }).click()
+  const marker = `Device ${Date.now()}`
+  await guest.getByRole('textbox', { name: 'Message' }).fill(marker)
+  await guest.getByRole('textbox', { name: 'Message' }).press('Enter')
+  await agent.getByRole('button').filter({ hasText: marker }).click()
+  const panel = agent.getByRole('region', { name: 'About the guest' })
+  await expect(panel.getByRole('definition').filter({ hasText: 'Safari on iPhone' })).toBeVisible()
+  await expect(panel.getByRole('definition').filter({ hasText: 'de-CH' })).toHaveText('Swiss High German · de-CH')
+  await Promise.all([g.close(), a.close()])
 })

@@ -1,6 +1,7 @@
 /**
  * The desk's records in Redis against a real redis-server: the team's canned replies (shared by two nodes,
- * untouched by retention, a broken value dropped) and the conversation's assignedTo (take and transfer).
+ * untouched by retention, a broken value dropped), the conversation's assignedTo (take and transfer) and the
+ * guest's language and device (the guest panel).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { connectRedis, type RedisLink } from '../../server/redis/link'
@@ -61,5 +62,17 @@ describe.skipIf(!redisAvailable())('desk records in Redis', () => {
     )
     await a.store.updateConversation('c1', { humanJoined: true, assignedTo: 'agt_grace' })
     expect(await b.store.getConversation('c1')).toMatchObject({ humanJoined: true, assignedTo: 'agt_grace' })
+  })
+  it("a guest's language and device are read back by another node; an overlong one is dropped", async () => {
+    const prefix = testPrefix()
+    const a = await node(prefix, 'n1')
+    const b = await node(prefix, 'n2')
+    const conversation = { guestId: 'g1', guestName: 'Ana', epoch: 'ep1', status: 'open', lastSeq: 0, deskReadSeq: 0, deliveredSeq: 0, humanJoined: false, upstreamOpened: true, createdAt: at, updatedAt: at } as const
+    await a.store.createGuest({ guestId: 'g1', conversationId: 'c1', attributes: {}, createdAt: at, revoked: false, language: 'de-CH', device: 'Safari on iPhone' }, { ...conversation, id: 'c1' })
+    expect(await b.store.getGuest('g1')).toMatchObject({ language: 'de-CH', device: 'Safari on iPhone' })
+    await a.store.createGuest({ guestId: 'g2', conversationId: 'c2', attributes: {}, createdAt: at, revoked: false, device: 'x'.repeat(500) }, { ...conversation, guestId: 'g2', id: 'c2' })
+    const g2 = await b.store.getGuest('g2')
+    expect(g2?.guestId).toBe('g2')
+    expect(g2?.device).toBeUndefined()
   })
 })

@@ -36,6 +36,8 @@ export async function summarize(
   if (c.offline) summary.offline = true
   if (c.rating) summary.rating = c.rating
   if (guest?.email) summary.email = guest.email
+  if (guest?.language) summary.language = guest.language
+  if (guest?.device) summary.device = guest.device
   if (guest && Object.keys(guest.attributes).length) summary.attributes = guest.attributes
   if (guest?.verified) {
     const { sub, name, email } = guest.verified
