@@ -15,7 +15,7 @@ import type { MountPanel } from './types'
 
 // the parts loaded on first use stay out: importing them here would put them into the panel
 const components = import.meta.glob<{ default: { styles?: string[] } }>(
-  ['../components/*.vue', '!../components/{MessageExtras,ImageViewer,UploadChips,FieldsForm,OptionsMenu,ChatEnded}.vue'],
+  ['../components/*.vue', '!../components/{MessageExtras,ImageViewer,UploadChips,FieldsForm,OptionsMenu,ChatEnded,ChatAway}.vue'],
   { eager: true },
 )
 /** The CSS of every component the panel carries; the launcher adopts it into its shadow root before mounting. */

@@ -48,7 +48,7 @@ describe('dist', () => {
   })
 
   it('the optional parts are chunks of their own, in the library and the script tag', () => {
-    const parts = ['ChatEnded', 'FieldsForm', 'ImageViewer', 'MessageExtras', 'OptionsMenu', 'RichText', 'UploadChips']
+    const parts = ['ChatAway', 'ChatEnded', 'FieldsForm', 'ImageViewer', 'MessageExtras', 'OptionsMenu', 'RichText', 'UploadChips']
     const names = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('part-')).map((f) => f.slice('part-'.length, -'-12345678.js'.length)).sort()
     expect(names('dist/lib')).toEqual(parts)
     // the script tag also loads the opt-in attention features and the uploads when first needed (the
