@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DESK_TOKEN, openDeskSocket, startTestApp, type TestApp } from '../test-support'
+import { createGuest, DESK_TOKEN, openDeskSocket, openGuestSocket, startTestApp, type TestApp } from '../test-support'
 import { parseArgs, runDeskCli } from './desk-cli'
 
 let app: TestApp
@@ -46,6 +46,35 @@ describe('npm run desk -- agent …', () => {
     expect(parseArgs(['agent', 'add', '\u202E'])).toBeTypeOf('string')
     expect(parseArgs(['agent', 'add', 'Ada', 'Lovelace'])).toEqual({ op: 'add', name: 'Ada Lovelace', role: 'agent' })
     expect(parseArgs(['user', 'list'])).toBeTypeOf('string')
+  })
+
+  it('takes an https avatar, and refuses any other', () => {
+    expect(parseArgs(['agent', 'add', 'Ada', '--avatar', 'https://cdn.example.com/ada.png'])).toEqual({ op: 'add', name: 'Ada', role: 'agent', avatarUrl: 'https://cdn.example.com/ada.png' })
+    for (const bad of ['http://cdn.example.com/ada.png', 'javascript:alert(1)', 'https://user:pw@cdn.example.com/a.png', 'ada.png', `https://e.com/${'a'.repeat(2048)}`])
+      expect(parseArgs(['agent', 'add', 'Ada', '--avatar', bad])).toBeTypeOf('string')
+    expect(parseArgs(['agent', 'add', 'Ada', '--avatar'])).toBeTypeOf('string')
+  })
+
+  it("an agent added with an avatar: the guest's frames carry it when she joins, writes and types", async () => {
+    const avatar = 'https://cdn.example.com/avatars/ada.png'
+    const added = await cli('agent', 'add', 'Ada Lovelace', '--avatar', avatar)
+    expect(added.code).toBe(0)
+    const token = decodeURIComponent(/desk#token=(\S+)/.exec(added.out)?.[1] ?? '')
+    const guest = await createGuest(app)
+    const g = await openGuestSocket(app, guest)
+    await g.next('ready')
+    g.send({ type: 'send', clientMessageId: 'a1', text: 'Hello?' })
+    await g.next('ack')
+    const desk = await openDeskSocket(app, token)
+    await desk.next('hello')
+    desk.ws.send(JSON.stringify({ type: 'take', conversationId: guest.conversationId }))
+    expect(await g.next('event', (e) => e.kind === 'agent-joined')).toMatchObject({ author: { name: 'Ada Lovelace', avatarUrl: avatar } })
+    desk.ws.send(JSON.stringify({ type: 'typing', conversationId: guest.conversationId, active: true }))
+    expect(await g.next('typing', (t) => t.role === 'agent')).toMatchObject({ author: { name: 'Ada Lovelace', avatarUrl: avatar } })
+    desk.ws.send(JSON.stringify({ type: 'reply', conversationId: guest.conversationId, clientMessageId: 'r1', text: 'Hi, Ada here' }))
+    expect(await g.next('message', (m) => m.role === 'agent')).toMatchObject({ text: 'Hi, Ada here', author: { name: 'Ada Lovelace', avatarUrl: avatar } })
+    desk.ws.close()
+    g.close()
   })
 
   it('says what it needs without Redis and without an admin token', async () => {

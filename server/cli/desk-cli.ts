@@ -1,6 +1,6 @@
 /**
  * @module server/cli/desk-cli
- * `npm run desk -- agent add "Ada Lovelace" [--role admin] | agent list | agent revoke <id>`.
+ * `npm run desk -- agent add "Ada Lovelace" [--role admin] [--avatar https://…] | agent list | agent revoke <id>`.
  *
  * It works on the store the running deployment uses. With `REDIS_URL` it writes to that Redis directly
  * (every node reads accounts from there, and a revocation is published to all of them). Without Redis the
@@ -12,23 +12,24 @@ import { loadConfig, type Config } from '../config'
 import { asObject } from '../../src/protocol/read'
 import { connectRedis } from '../redis/link'
 import { createRedisStore } from '../redis/store'
-import { readAgent } from '../stores/agent-records'
+import { agentAvatarUrl, readAgent } from '../stores/agent-records'
 import type { AgentRecord, AgentRole } from '../stores/types'
 import { agentDisplayName, issueAgent, publicAgent, signInLink } from '../upstreams/desk/agents'
 
 export const USAGE = `Usage:
-  npm run desk -- agent add "<display name>" [--role agent|admin]   prints the sign-in link, once
+  npm run desk -- agent add "<display name>" [--role agent|admin] [--avatar https://…]
+                                                                   prints the sign-in link, once
   npm run desk -- agent list
   npm run desk -- agent revoke <agent id>                          signs the agent out everywhere
 With REDIS_URL set, the accounts are written to that Redis. Without it, the running BFF is asked at
 PARLEY_URL (default PARLEY_PUBLIC_URL or http://HOST:PORT) as an admin: PARLEY_DESK_TOKEN or PARLEY_ADMIN_TOKEN.`
 
 type Listed = Omit<AgentRecord, 'tokenHash'>
-type Command = { op: 'add'; name: string; role: AgentRole } | { op: 'list' } | { op: 'revoke'; id: string }
+type Command = { op: 'add'; name: string; role: AgentRole; avatarUrl?: string } | { op: 'list' } | { op: 'revoke'; id: string }
 
 /** What the CLI does with its accounts: Redis directly, or the running BFF. */
 interface Accounts {
-  add(name: string, role: AgentRole): Promise<{ agent: Listed; link: string }>
+  add(name: string, role: AgentRole, avatarUrl?: string): Promise<{ agent: Listed; link: string }>
   list(): Promise<Listed[]>
   revoke(id: string): Promise<Listed | undefined>
   close(): Promise<void>
@@ -41,6 +42,7 @@ export function parseArgs(argv: readonly string[]): Command | string {
   if (verb === 'revoke' && rest.length === 1 && rest[0]) return { op: 'revoke', id: rest[0] }
   if (verb === 'add') {
     let role: AgentRole = 'agent'
+    let avatarUrl: string | undefined
     const names: string[] = []
     for (let i = 0; i < rest.length; i++) {
       const arg = rest[i] ?? ''
@@ -48,10 +50,14 @@ export function parseArgs(argv: readonly string[]): Command | string {
         const value = rest[++i]
         if (value !== 'agent' && value !== 'admin') return 'The role is "agent" or "admin".'
         role = value
+      } else if (arg === '--avatar') {
+        avatarUrl = agentAvatarUrl(rest[++i])
+        if (!avatarUrl) return 'The avatar is an https:// URL of at most 2048 characters.'
       } else names.push(arg)
     }
     const name = agentDisplayName(names.join(' '))
-    return name ? { op: 'add', name, role } : 'Give the agent a display name of 1-80 characters, in quotes.'
+    if (!name) return 'Give the agent a display name of 1-80 characters, in quotes.'
+    return { op: 'add', name, role, ...(avatarUrl ? { avatarUrl } : {}) }
   }
   return USAGE
 }
@@ -62,8 +68,8 @@ async function redisAccounts(config: Config, redisUrl: string): Promise<Accounts
   const link = await connectRedis({ url: redisUrl, prefix: config.redisPrefix, nodeId: `desk-cli-${process.pid}`, onStateChange: () => undefined })
   const store = createRedisStore(link, { retentionMs: config.retentionMs, maxEntriesPerConversation: config.maxEntriesPerConversation })
   return {
-    async add(name, role) {
-      const { agent, token } = issueAgent(name, role)
+    async add(name, role, avatarUrl) {
+      const { agent, token } = issueAgent(name, role, new Date(), avatarUrl)
       await store.putAgent(agent)
       return { agent: publicAgent(agent), link: signInLink(base(config), token) }
     },
@@ -100,8 +106,8 @@ function httpAccounts(url: string, token: string, fetcher: typeof fetch): Accoun
     return { status: res.status, json: o }
   }
   return {
-    async add(name, role) {
-      const { json } = await call('POST', '/api/desk/agents', { name, role })
+    async add(name, role, avatarUrl) {
+      const { json } = await call('POST', '/api/desk/agents', { name, role, ...(avatarUrl ? { avatarUrl } : {}) })
       const agent = readListed(json.agent)
       if (!agent || typeof json.link !== 'string') throw new Error('The BFF answered without the new account.')
       return { agent, link: json.link }
@@ -143,7 +149,7 @@ export async function runDeskCli(
   try {
     switch (command.op) {
       case 'add': {
-        const { agent, link } = await accounts.add(command.name, command.role)
+        const { agent, link } = await accounts.add(command.name, command.role, command.avatarUrl)
         io.out(`Added ${agent.name} (${agent.id}, ${agent.role}). Their sign-in link, shown this once:\n  ${link}`)
         return 0
       }

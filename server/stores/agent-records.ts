@@ -18,7 +18,27 @@ export function readAgent(x: unknown): AgentRecord | undefined {
   const agent: AgentRecord = { id, name, role, tokenHash, createdAt }
   const revokedAt = readString(o, 'revokedAt', 40)
   if (revokedAt) agent.revokedAt = revokedAt
+  const avatarUrl = agentAvatarUrl(readString(o, 'avatarUrl', 2048))
+  if (avatarUrl) agent.avatarUrl = avatarUrl
   return agent
+}
+
+export const MAX_AVATAR_URL = 2048
+
+/**
+ * An avatar URL as given, or undefined when it is not one: https only (the widget runs on the host's https
+ * pages, where an http image is mixed content), no user name or password in it, 2048 characters at most.
+ */
+export function agentAvatarUrl(raw: string | undefined): string | undefined {
+  if (!raw || raw.length > MAX_AVATAR_URL) return undefined
+  let url: URL
+  try {
+    url = new URL(raw.trim())
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || !url.hostname) return undefined
+  return url.href.length <= MAX_AVATAR_URL ? url.href : undefined
 }
 
 export const MAX_CANNED_TITLE = 80

@@ -106,6 +106,8 @@ export interface AgentRecord {
   id: string
   /** Shown to guests as the author of the agent's replies. */
   name: string
+  /** Shown to guests beside the name (https only, see `agentAvatarUrl` in agent-records.ts). */
+  avatarUrl?: string
   role: AgentRole
   tokenHash: string
   createdAt: string

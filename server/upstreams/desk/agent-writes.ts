@@ -1,13 +1,13 @@
 /**
  * @module server/upstreams/desk/agent-writes
- * Transcript writes made by a signed-in agent. The entry's author is the account's name, never text
+ * Transcript writes made by a signed-in agent. The entry's author is the account's name (and avatar), never text
  * the console sent, and the store marks the entry with the account's id before it is appended, so
  * whoever reads the entry (any node) can tell which agent wrote it.
  */
 import type { EventKind, MessageFrame, RichContent } from '../../../src/protocol'
 import { newId } from '../../conversations'
 import type { AppendResult, ConversationStore } from '../../stores/types'
-import type { DeskAgent } from './agents'
+import { agentAuthor, type DeskAgent } from './agents'
 
 export async function appendAgentMessage(
   store: ConversationStore,
@@ -20,7 +20,7 @@ export async function appendAgentMessage(
     type: 'message',
     id: newId('m'),
     role: 'agent',
-    author: { name: agent.name },
+    author: agentAuthor(agent),
     sentAt: new Date().toISOString(),
     ...message,
   }
@@ -32,5 +32,5 @@ export async function appendAgentMessage(
 export async function appendAgentEvent(store: ConversationStore, conversationId: string, agent: DeskAgent, kind: EventKind): Promise<AppendResult> {
   const entry = { type: 'event' as const, kind, id: newId('e'), at: new Date().toISOString() }
   await store.markAgentEntry(conversationId, entry.id, agent.id)
-  return store.append(conversationId, kind === 'conversation-ended' ? entry : { ...entry, author: { name: agent.name } })
+  return store.append(conversationId, kind === 'conversation-ended' ? entry : { ...entry, author: agentAuthor(agent) })
 }

@@ -23,6 +23,7 @@ export interface DeskAgent {
   id: string
   name: string
   role: AgentRole
+  avatarUrl?: string
 }
 
 export const MAX_AGENT_NAME = 80
@@ -34,13 +35,21 @@ export function agentDisplayName(raw: string): string | undefined {
   return name.length >= 1 && name.length <= MAX_AGENT_NAME ? name : undefined
 }
 
+/** How the guest sees an agent: the name, and the avatar when the account has one. */
+export const agentAuthor = (agent: Pick<DeskAgent, 'name' | 'avatarUrl'>): { name: string; avatarUrl?: string } =>
+  agent.avatarUrl ? { name: agent.name, avatarUrl: agent.avatarUrl } : { name: agent.name }
+
+/** What a signed-in agent carries from its account. */
+export const deskAgentOf = (a: AgentRecord): DeskAgent => ({ id: a.id, name: a.name, role: a.role, ...(a.avatarUrl ? { avatarUrl: a.avatarUrl } : {}) })
+
 const hashSecret = (id: string, secret: string): string => createHmac('sha256', `parley.agent.v1:${id}`).update(secret).digest('base64url')
 
 /** A new account and its token; the token is shown once and never stored. */
-export function issueAgent(name: string, role: AgentRole, now = new Date()): { agent: AgentRecord; token: string } {
+export function issueAgent(name: string, role: AgentRole, now = new Date(), avatarUrl?: string): { agent: AgentRecord; token: string } {
   const id = `agt_${randomBytes(9).toString('base64url')}`
   const secret = randomBytes(32).toString('base64url')
-  return { agent: { id, name, role, tokenHash: hashSecret(id, secret), createdAt: now.toISOString() }, token: `${id}.${secret}` }
+  const agent: AgentRecord = { id, name, role, tokenHash: hashSecret(id, secret), createdAt: now.toISOString(), ...(avatarUrl ? { avatarUrl } : {}) }
+  return { agent, token: `${id}.${secret}` }
 }
 
 /** The account a token belongs to, if the token is right and the account not revoked. */
@@ -58,7 +67,7 @@ export async function agentForToken(
   const expected = Buffer.from(agent.tokenHash)
   const given = Buffer.from(hashSecret(id, secret))
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined
-  return { id: agent.id, name: agent.name, role: agent.role }
+  return deskAgentOf(agent)
 }
 
 /** An account as listed (CLI, admin route): everything but the hash. */

@@ -9,7 +9,7 @@ import type { Config } from '../../config'
 import { advanceReceipt } from '../../conversations'
 import type { FileVault } from '../../files'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
-import { BOOTSTRAP_AGENT_ID, type DeskAgent } from './agents'
+import { BOOTSTRAP_AGENT_ID, deskAgentOf, type DeskAgent } from './agents'
 import { appendAgentEvent, appendAgentMessage } from './agent-writes'
 
 type Action = Exclude<DeskClientFrame, { type: 'ping' } | { type: 'open' } | { type: 'typing' }>
@@ -51,7 +51,7 @@ export async function act(deps: DeskActionDeps, agent: DeskAgent, c: Conversatio
 async function colleague(deps: DeskActionDeps, agentId: string): Promise<DeskAgent | undefined> {
   if (agentId === BOOTSTRAP_AGENT_ID) return { id: BOOTSTRAP_AGENT_ID, name: deps.config.deskAdminName, role: 'admin' }
   const a = await deps.store.getAgent(agentId)
-  return a && !a.revokedAt ? { id: a.id, name: a.name, role: a.role } : undefined
+  return a && !a.revokedAt ? deskAgentOf(a) : undefined
 }
 
 /** `to` handles it from now on; the guest sees the one handling it before leave and `to` join. */

@@ -14,6 +14,7 @@ import type { FileVault } from '../../files'
 import { sendProblem } from '../../problem'
 import { readUpload, refused as refusedUpload } from '../../routes/attachments'
 import type { ConversationStore } from '../../stores/types'
+import { agentAvatarUrl } from '../../stores/agent-records'
 import { agentDisplayName, issueAgent, publicAgent, signInLink, type DeskAgent } from './agents'
 import { cannedReplyRoutes } from './canned-routes'
 import { bearerAgent, type DeskAuth } from './sign-in'
@@ -75,7 +76,10 @@ export async function deskRoutes(app: FastifyInstance, deps: { config: Config; s
     const name = agentDisplayName(rawName)
     if (!name) return sendProblem(reply, 400, 'bad_request', 'Send {"name": "…"}: 1-80 characters.')
     if (rawRole !== 'agent' && rawRole !== 'admin') return sendProblem(reply, 400, 'bad_request', 'The role is "agent" or "admin".')
-    const { agent, token } = issueAgent(name, rawRole)
+    const rawAvatar = typeof body === 'object' && body !== null && 'avatarUrl' in body ? body.avatarUrl : undefined
+    const avatarUrl = typeof rawAvatar === 'string' ? agentAvatarUrl(rawAvatar) : undefined
+    if (rawAvatar !== undefined && !avatarUrl) return sendProblem(reply, 400, 'bad_request', 'The avatar is an https:// URL of at most 2048 characters.')
+    const { agent, token } = issueAgent(name, rawRole, new Date(), avatarUrl)
     await store.putAgent(agent)
     request.log.info({ agentId: agent.id, role: agent.role, by: agentOf(request).id }, 'desk account added')
     return reply

@@ -13,7 +13,7 @@ import { advanceReceipt } from '../../conversations'
 import { offeredCredential } from '../../socket/upgrade'
 import type { FileVault } from '../../files'
 import type { ConversationRecord, ConversationStore } from '../../stores/types'
-import { BOOTSTRAP_AGENT_ID, type DeskAgent } from './agents'
+import { agentAuthor, BOOTSTRAP_AGENT_ID, type DeskAgent } from './agents'
 import { act } from './desk-actions'
 import type { Presence } from './presence'
 import { refuseSignIn, type DeskAuth } from './sign-in'
@@ -140,7 +140,7 @@ export function registerDeskSocket(
                 return send({ type: 'transcript', conversationId: c.id, entries: entries.map((e) => files.present(c.id, e, base)), by })
               }
               case 'typing':
-                return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: { name: agent.name } })
+                return store.signal(c.id, { type: 'typing', role: 'agent', active: frame.active, author: agentAuthor(agent) })
               default: {
                 const refused = await act({ config, store, files }, agent, c, frame)
                 if (refused) send({ type: 'error', message: refused })
