@@ -1,7 +1,7 @@
 /**
  * The desk's records in Redis against a real redis-server: the team's canned replies (shared by two nodes,
  * untouched by retention, a broken value dropped), the conversation's assignedTo (take and transfer) and the
- * guest's language and device (the guest panel).
+ * guest's language and device (the guest panel), and an account's avatar.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { connectRedis, type RedisLink } from '../../server/redis/link'
@@ -74,5 +74,17 @@ describe.skipIf(!redisAvailable())('desk records in Redis', () => {
     const g2 = await b.store.getGuest('g2')
     expect(g2?.guestId).toBe('g2')
     expect(g2?.device).toBeUndefined()
+  })
+  it("an account's avatar is read back by another node; a stored non-https one is dropped, the account kept", async () => {
+    const prefix = testPrefix()
+    const a = await node(prefix, 'n1')
+    const b = await node(prefix, 'n2')
+    const ada = { id: 'agt_ada', name: 'Ada', role: 'agent', tokenHash: 'h', createdAt: at, avatarUrl: 'https://cdn.example.com/ada.png' } as const
+    await a.store.putAgent(ada)
+    await a.store.putAgent({ ...ada, id: 'agt_bob', name: 'Bob', avatarUrl: 'http://cdn.example.com/bob.png' })
+    expect(await b.store.getAgent('agt_ada')).toMatchObject({ avatarUrl: 'https://cdn.example.com/ada.png' })
+    const bob = await b.store.getAgent('agt_bob')
+    expect(bob?.name).toBe('Bob')
+    expect(bob?.avatarUrl).toBeUndefined()
   })
 })
