@@ -6,6 +6,7 @@
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, ref, shallowRef } from 'vue'
 import { backoffDelay } from '../client/backoff'
+import { mergeSnapshot } from './snapshot'
 import {
   DESK_PROTOCOL,
   parseDeskServerFrame,
@@ -113,6 +114,8 @@ export function useDesk(token: () => string | undefined) {
     const socket = new WebSocket(url, [DESK_PROTOCOL, TOKEN_PROTOCOL_PREFIX + t])
     ws = socket
     let opened = false
+    /** Rows sent live before this socket's first list arrived: the list was read earlier, so they win. */
+    let liveBeforeList: Map<string, ConversationSummary> | undefined = new Map()
     socket.onopen = () => {
       opened = true
       attempt = 0
@@ -128,9 +131,11 @@ export function useDesk(token: () => string | undefined) {
           me.value = frame.agent
           return
         case 'conversations':
-          conversations.value = frame.conversations
+          conversations.value = mergeSnapshot(frame.conversations, liveBeforeList ?? new Map())
+          liveBeforeList = undefined
           return
         case 'conversation':
+          liveBeforeList?.set(frame.conversation.id, frame.conversation)
           return upsert(frame.conversation)
         case 'agents':
           colleagues.value = frame.agents
