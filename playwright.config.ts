@@ -43,6 +43,8 @@ export default defineConfig({
       PARLEY_DESK_TOKEN: E2E_DESK_TOKEN,
       // the bootstrap admin's name on its replies, which the journeys look for
       PARLEY_DESK_ADMIN_NAME: 'Ada',
+      // several specs show the wrong-token error on purpose; the throttle itself is the abuse suite's (desk-signin.test.ts)
+      PARLEY_DESK_SIGNIN_FAILURES: '1000',
       PARLEY_TOKEN_SECRET: 'e2e-secret-that-is-at-least-32-bytes-long',
       PARLEY_ALLOWED_ORIGINS: [E2E_PORT, E2E_PROXY_PORT].map((p) => `http://127.0.0.1:${p}`).join(','),
       // a short heartbeat, so a half-open link is found in seconds (2 × 2 s + 5 s in the widget)

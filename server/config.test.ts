@@ -57,6 +57,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...genesys, GENESYS_REORDER_MS: '60000' })).toThrow(/GENESYS_REORDER_MS/)
   })
 
+  it('takes the desk sign-in failure limit, 10 unless set, from 1 to 1000', () => {
+    expect(loadConfig({}).deskSignInFailures).toBe(10)
+    expect(loadConfig({ PARLEY_DESK_SIGNIN_FAILURES: '3' }).deskSignInFailures).toBe(3)
+    expect(() => loadConfig({ PARLEY_DESK_SIGNIN_FAILURES: '0' })).toThrow(/PARLEY_DESK_SIGNIN_FAILURES/)
+  })
+
   it('takes the domains where Genesys may place files: S3 and CloudFront unless set, none when empty', () => {
     const genesys = { PARLEY_UPSTREAM: 'genesys', GENESYS_DEPLOYMENT_ID: 'abcdef12-0000', GENESYS_REGION: 'mypurecloud.com', GENESYS_ORIGIN: 'https://a.example' }
     expect(loadConfig(genesys).genesys?.transferHosts).toEqual(['amazonaws.com', 'cloudfront.net'])

@@ -56,6 +56,9 @@ export interface FilesConfig {
   maxTotalBytes: number
 }
 
+/** Failed desk sign-ins per client address in 15 minutes, unless `PARLEY_DESK_SIGNIN_FAILURES` says otherwise. */
+export const DEFAULT_DESK_SIGNIN_FAILURES = 10
+
 export interface GenesysConfig {
   deploymentId: string
   /** Region domain, e.g. `mypurecloud.com`. */
@@ -109,6 +112,8 @@ export interface Config {
   deskTokenGenerated: boolean
   /** The name guests see on replies of the bootstrap admin (`PARLEY_DESK_TOKEN`). */
   deskAdminName: string
+  /** Failed desk sign-ins per client address in 15 minutes before it must wait. */
+  deskSignInFailures: number
   /** Bearer token for `/metrics`; unset → only loopback callers may read it (allowed only when nothing is proxied). */
   metricsToken: string | undefined
   /**
@@ -276,6 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
     deskToken: rawDeskToken || randomBytes(18).toString('base64url'),
     deskTokenGenerated: !rawDeskToken,
     deskAdminName,
+    deskSignInFailures: int('PARLEY_DESK_SIGNIN_FAILURES', DEFAULT_DESK_SIGNIN_FAILURES, 1, 1000),
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     trustProxy,
     redisUrl,

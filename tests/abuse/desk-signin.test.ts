@@ -72,3 +72,15 @@ describe('desk sign-in guessing', () => {
     expect(res.statusCode).toBe(401)
   })
 })
+
+describe('desk sign-in guessing, with PARLEY_DESK_SIGNIN_FAILURES=3', () => {
+  let strict: TestApp
+  abuseApp((a) => (strict = a), { PARLEY_DESK_SIGNIN_FAILURES: '3' })
+
+  it('refuses the address after the third wrong token', async () => {
+    const codes: number[] = []
+    for (let i = 0; i < 5; i++)
+      codes.push((await strict.app.inject({ method: 'GET', url: '/api/desk/agents', headers: { authorization: `Bearer wrong-token-${i}-wrong-token` }, remoteAddress: '198.51.100.20' })).statusCode)
+    expect(codes).toEqual([401, 401, 429, 429, 429])
+  })
+})

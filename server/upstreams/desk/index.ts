@@ -22,8 +22,8 @@ import { createSignInThrottle } from './sign-in-throttle'
 
 /** A conversation no guest socket on this node has watched for this long is let go (its lease freed). */
 const IDLE_RELEASE_MS = 60_000
-/** Failed desk sign-ins allowed per client address in `SIGN_IN_WINDOW_MS`, across all nodes. */
-export const SIGN_IN_FAILURES = 10
+/** Failed desk sign-ins allowed per client address in `SIGN_IN_WINDOW_MS`, across all nodes, unless set. */
+export { DEFAULT_DESK_SIGNIN_FAILURES as SIGN_IN_FAILURES } from '../../config'
 const SIGN_IN_WINDOW_MS = 15 * 60_000
 
 export function createDeskUpstream(deps: {
@@ -39,7 +39,7 @@ export function createDeskUpstream(deps: {
 }): Upstream {
   const { config, store, leases, log, files } = deps
   const throttle = createSignInThrottle({
-    maxFailures: SIGN_IN_FAILURES,
+    maxFailures: config.deskSignInFailures,
     windowMs: SIGN_IN_WINDOW_MS,
     redis: deps.rateLimitRedis,
     prefix: config.redisPrefix,
