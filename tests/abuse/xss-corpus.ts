@@ -41,5 +41,6 @@ export const XSS_CORPUS: readonly string[] = [
 ]
 
 /** Elements a message may contain; anything else in a transcript came from a payload. */
-// the formatting subset (bold, italic, code, lists) is rendered as elements too
-export const ALLOWED_MESSAGE_TAGS = ['DIV', 'P', 'SPAN', 'A', 'BDI', 'TIME', 'BUTTON', 'svg', 'path', 'circle', 'STRONG', 'EM', 'CODE', 'UL', 'OL', 'LI']
+// the formatting subset (bold, italic, code, lists) is rendered as elements too; `rect` is in the desk's
+// drawn bot avatar
+export const ALLOWED_MESSAGE_TAGS = ['DIV', 'P', 'SPAN', 'A', 'BDI', 'TIME', 'BUTTON', 'svg', 'path', 'circle', 'rect', 'STRONG', 'EM', 'CODE', 'UL', 'OL', 'LI']
