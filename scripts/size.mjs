@@ -11,13 +11,13 @@ import { measureConsumer, writeConsumerApp } from './consumer-app.mjs'
 export const BUDGETS = { launcher: 10_000, opened: 60_000, consumer: 25_000 }
 /**
  * Ceilings while a budget is missed, until the team decides between a new budget and a smaller feature set
- * (docs/benchmarks.md): they keep the size from growing further unnoticed; the budgets above are still what
- * is reported. What a Vue app gets is over since rich content (issue 9), the theme and phone layout and the
- * eight languages (issue 10). Loading the optional parts on first use (components/lazy.ts) brought the
- * opened widget within its budget and gave the app 1.2 kB back, not yet all of it: useAttention and
- * useUploads are public API, so the library's index carries them even where the script tag loads them later.
+ * (docs/benchmarks.md): each holds a size where it was last measured, so growth is a decision someone wrote
+ * down, not an accident; the budgets above are still what is reported. What a Vue app gets is everything
+ * <ParleyChat> shows at once (the client with its tab sharing and identity, the store, the list, the
+ * composer, the English catalogue), plus useAttention and useUploads: they are public exports, so the
+ * library's index carries them although <ParleyChat> itself loads them on first use.
  */
-export const CEILINGS = { consumer: 27_710 }
+export const CEILINGS = { consumer: 29_721 }
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length
 const files = (dir) => readdirSync(dir, { encoding: 'utf8' }).filter((f) => f.endsWith('.js') || f.endsWith('.css'))
