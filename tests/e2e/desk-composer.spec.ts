@@ -3,19 +3,9 @@
  * replies as chips and a card with a live preview, the form folding after sending, files dropped on it, and
  * everything disabled once the conversation ended.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { E2E_DESK_TOKEN } from '../../playwright.config'
+import { expect, test, type Page } from '@playwright/test'
+import { guestAndAgent } from '../support/desk-pages'
 
-async function guestAndAgent(browser: Browser): Promise<{ guest: Page; agent: Page; close(): Promise<void> }> {
-  const g = await browser.newContext()
-  const a = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const guest = await g.newPage()
-  const agent = await a.newPage()
-  await guest.goto('/')
-  await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
-  await guest.getByRole('button', { name: 'Open chat' }).click()
-  return { guest, agent, close: async () => void (await Promise.all([g.close(), a.close()])) }
-}
 
 async function opened(guest: Page, agent: Page, text: string): Promise<void> {
   const box = guest.getByRole('textbox', { name: 'Message' })

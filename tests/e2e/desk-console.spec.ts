@@ -3,8 +3,8 @@
  * title, each switchable; shortcuts with a help overlay; on a phone the list and the conversation are two
  * screens. The Web Audio oscillator and the Notification constructor are observed, the tab's visibility faked.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test'
-import { E2E_DESK_TOKEN } from '../../playwright.config'
+import { expect, test } from '@playwright/test'
+import { guestAndAgent, say } from '../support/desk-pages'
 
 // a plain string, so the bundler's helpers never reach the page
 const OBSERVE = `
@@ -31,28 +31,10 @@ declare global {
   }
 }
 
-async function guestAndAgent(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ guest: Page; agent: Page; close(): Promise<void> }> {
-  const g = await browser.newContext()
-  const a = await browser.newContext({ viewport })
-  const guest = await g.newPage()
-  const agent = await a.newPage()
-  await agent.addInitScript(OBSERVE)
-  await guest.goto('/')
-  await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
-  await expect(agent.getByText('Signed in as')).toBeVisible()
-  await guest.getByRole('button', { name: 'Open chat' }).click()
-  return { guest, agent, close: async () => void (await Promise.all([g.close(), a.close()])) }
-}
 
-async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' })
-  await box.fill(text)
-  await box.press('Enter')
-  await expect(page.getByRole('log', { name: 'Messages' })).toContainText(`You said: "${text}"`)
-}
 
 test('alerts: a sound and the title count for a guest message, a notification while hidden; each can be switched off', async ({ browser }) => {
-  const { guest, agent, close } = await guestAndAgent(browser)
+  const { guest, agent, close } = await guestAndAgent(browser, { agentInit: OBSERVE })
   const run = Date.now()
   // browsers allow sound once the agent has used the page
   await agent.getByText('Alerts and shortcuts').click()
@@ -78,7 +60,7 @@ test('alerts: a sound and the title count for a guest message, a notification wh
 })
 
 test('keyboard: ? shows the shortcuts, n opens the next waiting conversation, a takes it, r focuses the reply', async ({ browser }) => {
-  const { guest, agent, close } = await guestAndAgent(browser)
+  const { guest, agent, close } = await guestAndAgent(browser, { agentInit: OBSERVE })
   await guest.getByRole('log', { name: 'Messages' }).getByRole('button', { name: 'Talk to a person' }).click()
   const marker = `Keyboard guest ${Date.now()}`
   await say(guest, marker)
@@ -110,7 +92,7 @@ test('keyboard: ? shows the shortcuts, n opens the next waiting conversation, a 
 })
 
 test('phone: the list and the conversation are two screens, with a way back', async ({ browser }) => {
-  const { guest, agent, close } = await guestAndAgent(browser, { width: 390, height: 844 })
+  const { guest, agent, close } = await guestAndAgent(browser, { viewport: { width: 390, height: 844 }, agentInit: OBSERVE })
   const marker = `Phone guest ${Date.now()}`
   await say(guest, marker)
   const row = agent.getByRole('button').filter({ hasText: marker })

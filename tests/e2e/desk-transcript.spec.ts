@@ -3,26 +3,11 @@
  * labels instead of ids, a day separator, a transcript that follows new messages (images included) with a
  * "new messages" pill when the agent has scrolled up, and the guest's language and device in the guest panel.
  */
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { expect, test, type Locator } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
+import { guestAndAgent, say } from '../support/desk-pages'
 
-async function guestAndAgent(browser: Browser): Promise<{ guest: Page; agent: Page; close(): Promise<void> }> {
-  const g = await browser.newContext()
-  const a = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  const guest = await g.newPage()
-  const agent = await a.newPage()
-  await guest.goto('/')
-  await agent.goto(`/desk#token=${E2E_DESK_TOKEN}`)
-  await guest.getByRole('button', { name: 'Open chat' }).click()
-  return { guest, agent, close: async () => void (await Promise.all([g.close(), a.close()])) }
-}
 
-async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' })
-  await box.fill(text)
-  await box.press('Enter')
-  await expect(page.getByRole('log', { name: 'Messages' })).toContainText(`You said: "${text}"`)
-}
 
 /** Pixels between the bottom of the scrolled content and the bottom of its box. */
 const gap = (log: Locator): Promise<number> => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
