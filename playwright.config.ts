@@ -14,6 +14,8 @@ export const E2E_RESTART_PORT = E2E_PORT + 3
 export const E2E_GENESYS_PORT = E2E_PORT + 4
 /** A BFF whose business hours are over while the test runs. */
 export const E2E_HOURS_PORT = E2E_PORT + 5
+/** A BFF of the desk screenshots' own, so nothing another spec left behind (agents online, counts) shows. */
+export const E2E_DESK_LOOK_PORT = E2E_PORT + 6
 
 export default defineConfig({
   testDir: 'tests',

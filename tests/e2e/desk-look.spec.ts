@@ -1,12 +1,28 @@
 /**
  * Issue 28 (the look) in Chromium: axe finds nothing in the light and the dark theme (sign-in page and
  * console), and screenshots of the desk on a desktop, on a phone and in the dark theme match their stored
- * baselines. The shots use their own account, so "Mine" holds only the conversation they set up; what
- * changes from run to run (the generated guest name, times, counts) is masked.
+ * baselines. They run against a BFF of their own (another spec's desk left open would show as a colleague
+ * online, and the view counts would wrap differently) with an account of their own, so "Mine" holds only the
+ * conversation they set up; what changes from run to run (the generated guest name, times, counts) is masked.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { E2E_DESK_TOKEN } from '../../playwright.config'
+import { E2E_DESK_LOOK_PORT, E2E_DESK_TOKEN } from '../../playwright.config'
 import { axeViolations } from '../support/axe'
+import { startBff, type BffProcess } from '../support/bff-process'
+
+let bff: BffProcess
+test.beforeAll(async () => {
+  bff = await startBff(E2E_DESK_LOOK_PORT, {
+    PARLEY_DESK_TOKEN: E2E_DESK_TOKEN,
+    PARLEY_DESK_ADMIN_NAME: 'Ada',
+    PARLEY_TOKEN_SECRET: 'desk-look-secret-that-is-at-least-32-bytes',
+  })
+})
+test.afterAll(async () => {
+  bff.signal('SIGTERM')
+  await bff.exited
+})
+test.use({ baseURL: `http://127.0.0.1:${E2E_DESK_LOOK_PORT}` })
 
 /** A guest asks about an order, the bot answers with a card, a fixed-name agent takes it and replies. */
 async function scene(browser: Browser, viewport: { width: number; height: number }, theme: 'light' | 'dark'): Promise<{ agent: Page; close(): Promise<void> }> {
