@@ -4,40 +4,9 @@
  * once they opted in, and the unread count in the page title. The Web Audio oscillator and the Notification
  * constructor are observed (wrapped), not replaced by the widget's own code; the tab's visibility is faked.
  */
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { E2E_DESK_TOKEN } from '../../playwright.config'
-
-// a plain string, so the bundler's helpers never reach the page
-const OBSERVE = `
-  window.__beeps = 0
-  const start = OscillatorNode.prototype.start
-  OscillatorNode.prototype.start = function (...args) { window.__beeps++; return start.apply(this, args) }
-  window.__notes = []
-  class FakeNotification {
-    static permission = 'default'
-    static async requestPermission() { FakeNotification.permission = 'granted'; return 'granted' }
-    constructor(title, options) { window.__notes.push({ title, body: options && options.body, tag: options && options.tag }) }
-    close() {}
-  }
-  window.Notification = FakeNotification
-  let hidden = false
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') })
-  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden })
-  window.__setHidden = (h) => { hidden = h; document.dispatchEvent(new Event('visibilitychange')) }
-`
-
-/** What OBSERVE adds to the page's window. */
-declare global {
-  interface Window {
-    __beeps: number
-    __notes: { title: string; body?: string; tag?: string }[]
-    __setHidden(hidden: boolean): void
-  }
-}
-
-const beeps = (page: Page) => page.evaluate(() => window.__beeps)
-const notes = (page: Page) => page.evaluate(() => window.__notes)
-const setHidden = (page: Page, hidden: boolean) => page.evaluate((h) => window.__setHidden(h), hidden)
+import { beeps, notes, OBSERVE, setHidden } from '../support/attention-observer'
 
 test('sound for unseen replies (not when looking, not when muted), notifications while hidden, count in the title', async ({ browser }) => {
   const guestContext = await browser.newContext()

@@ -4,34 +4,8 @@
  * screens. The Web Audio oscillator and the Notification constructor are observed, the tab's visibility faked.
  */
 import { expect, test } from '@playwright/test'
+import { OBSERVE } from '../support/attention-observer'
 import { guestAndAgent, say } from '../support/desk-pages'
-
-// a plain string, so the bundler's helpers never reach the page
-const OBSERVE = `
-  window.__beeps = 0
-  const start = OscillatorNode.prototype.start
-  OscillatorNode.prototype.start = function (...args) { window.__beeps++; return start.apply(this, args) }
-  window.__notes = []
-  class FakeNotification {
-    static permission = 'default'
-    static async requestPermission() { FakeNotification.permission = 'granted'; return 'granted' }
-    constructor(title, options) { window.__notes.push({ title, body: options && options.body }) }
-    close() {}
-  }
-  window.Notification = FakeNotification
-  let hidden = false
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') })
-  window.__setHidden = (h) => { hidden = h; document.dispatchEvent(new Event('visibilitychange')) }
-`
-declare global {
-  interface Window {
-    __beeps: number
-    __notes: { title: string; body?: string; tag?: string }[]
-    __setHidden(hidden: boolean): void
-  }
-}
-
-
 
 test('alerts: a sound and the title count for a guest message, a notification while hidden; each can be switched off', async ({ browser }) => {
   const { guest, agent, close } = await guestAndAgent(browser, { agentInit: OBSERVE })
