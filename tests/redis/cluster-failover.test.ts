@@ -72,9 +72,13 @@ describe.skipIf(!available)('Redis Cluster failover', () => {
 
     const acked = new Map<string, number>()
     let failures = 0
-    /** One message, retried with the same key until acknowledged (bounded). */
+    /**
+     * One message, retried with the same key until acknowledged, for longer than a promotion may take below
+     * (a refused append fails at once, so a count of attempts could run out before the replica took over).
+     */
     const send = async (store: ConversationStore, key: string): Promise<void> => {
-      for (let attempt = 0; attempt < 100; attempt++) {
+      const deadline = Date.now() + 30_000
+      while (Date.now() < deadline) {
         try {
           const { entry } = await store.append(id, { type: 'message', id: `m-${key}`, role: 'guest', text: key, sentAt: at }, key)
           acked.set(key, entry.seq)
